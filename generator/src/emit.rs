@@ -1,0 +1,204 @@
+//! Stage 3, emit: IR to Rust tokens (and the crate's `Cargo.toml`). Emitting makes no
+//! decisions that lowering should have made; it never renames and never reads the spec.
+
+mod client;
+pub(crate) mod docs;
+mod models;
+
+use proc_macro2::{Ident, Span, TokenStream};
+use quote::quote;
+
+use crate::ir::{Api, TypeRef};
+use crate::Settings;
+
+/// One emitted file before formatting.
+pub enum Emitted {
+    Rust {
+        path: &'static str,
+        tokens: TokenStream,
+    },
+    /// Already final text (Rust support modules shipped as source, and `Cargo.toml`).
+    RustSource {
+        path: &'static str,
+        source: &'static str,
+    },
+    Toml {
+        path: &'static str,
+        text: String,
+    },
+}
+
+pub fn emit(api: &Api, settings: &Settings) -> Vec<Emitted> {
+    vec![
+        Emitted::Toml {
+            path: "Cargo.toml",
+            text: cargo_toml(api, settings),
+        },
+        Emitted::Rust {
+            path: "src/lib.rs",
+            tokens: lib_rs(api, settings),
+        },
+        Emitted::Rust {
+            path: "src/client.rs",
+            tokens: client::emit_client(api),
+        },
+        Emitted::RustSource {
+            path: "src/error.rs",
+            source: include_str!("emit/runtime/error.rs"),
+        },
+        Emitted::Rust {
+            path: "src/models.rs",
+            tokens: models::emit_models(api),
+        },
+        Emitted::RustSource {
+            path: "src/nullable.rs",
+            source: include_str!("emit/runtime/nullable.rs"),
+        },
+    ]
+}
+
+/// An identifier from a name the IR already made legal.
+pub(crate) fn ident(name: &str) -> Ident {
+    Ident::new(name, Span::call_site())
+}
+
+pub(crate) fn type_tokens(ty: &TypeRef) -> TokenStream {
+    match ty {
+        TypeRef::String => quote!(String),
+        TypeRef::Bool => quote!(bool),
+        TypeRef::I32 => quote!(i32),
+        TypeRef::I64 => quote!(i64),
+        TypeRef::F32 => quote!(f32),
+        TypeRef::F64 => quote!(f64),
+        TypeRef::Json => quote!(serde_json::Value),
+        TypeRef::JsonObject => quote!(serde_json::Map<String, serde_json::Value>),
+        TypeRef::Named(name) => {
+            let name = ident(name);
+            quote!(#name)
+        }
+        TypeRef::Vec(inner) => {
+            let inner = type_tokens(inner);
+            quote!(Vec<#inner>)
+        }
+        TypeRef::Map(inner) => {
+            let inner = type_tokens(inner);
+            quote!(std::collections::BTreeMap<String, #inner>)
+        }
+        TypeRef::Option(inner) => {
+            let inner = type_tokens(inner);
+            quote!(Option<#inner>)
+        }
+        TypeRef::Box(inner) => {
+            let inner = type_tokens(inner);
+            quote!(Box<#inner>)
+        }
+    }
+}
+
+fn cargo_toml(api: &Api, settings: &Settings) -> String {
+    let description = format!(
+        "Typed client for {}, generated from its OpenAPI description",
+        api.title
+    );
+    format!(
+        r#"{header}
+[package]
+name = "{name}"
+version = "{version}"
+edition = "2021"
+rust-version = "1.85"
+description = "{description}"
+publish = false
+
+[features]
+default = ["rustls"]
+# TLS through rustls (the default) or the platform's native TLS.
+rustls = ["reqwest/rustls"]
+native-tls = ["reqwest/native-tls"]
+
+[dependencies]
+reqwest = {{ version = "0.13", default-features = false }}
+serde = {{ version = "1", features = ["derive"] }}
+serde_json = "1"
+"#,
+        header = settings.header("#"),
+        name = settings.crate_name,
+        version = settings.crate_version,
+        description = description.replace('"', "'"),
+    )
+}
+
+fn lib_rs(api: &Api, settings: &Settings) -> TokenStream {
+    let crate_ident = settings.crate_name.replace('-', "_");
+    let mut lines = vec![format!("# {}", api.title), String::new()];
+    if let Some(description) = &api.description {
+        lines.extend(docs::lines(
+            &crate::ir::Docs {
+                description: Some(description.clone()),
+                ..Default::default()
+            },
+            &[],
+        ));
+        lines.push(String::new());
+    }
+    lines.push(format!(
+        "A typed client for version {} of the API, generated from `{}`. Every operation is a method \
+         of [`Client`]; request and response bodies are plain serde types.",
+        api.version, settings.spec_display
+    ));
+    lines.push(String::new());
+    lines.extend(usage_example(api, &crate_ident));
+    let inner_doc = docs::lines_to_inner_attrs(&lines);
+    quote! {
+        #inner_doc
+
+        #[rustfmt::skip]
+        mod client;
+        #[rustfmt::skip]
+        mod error;
+        #[rustfmt::skip]
+        mod models;
+        #[rustfmt::skip]
+        mod nullable;
+
+        pub use client::*;
+        pub use error::{Error, ErrorResponse};
+        pub use models::*;
+        pub use nullable::Nullable;
+    }
+}
+
+/// A compiled (`no_run`) example of the first operation that can be called with literals.
+fn usage_example(api: &Api, crate_ident: &str) -> Vec<String> {
+    let mut lines = vec![
+        "```no_run".to_string(),
+        "# async fn example() -> Result<(), Box<dyn std::error::Error>> {".to_string(),
+    ];
+    let client = if api.uses_bearer {
+        "Client::new(\"YOUR_ACCESS_TOKEN\")"
+    } else {
+        "Client::new()"
+    };
+    let call = api
+        .operations
+        .iter()
+        .find_map(|op| client::example_call(api, op));
+    match call {
+        Some((imports, body)) => {
+            lines.push(format!("use {crate_ident}::{{{}}};", imports.join(", ")));
+            lines.push(String::new());
+            lines.push(format!("let client = {client};"));
+            lines.extend(body);
+        }
+        None => {
+            lines.push(format!("use {crate_ident}::Client;"));
+            lines.push(String::new());
+            lines.push(format!("let client = {client};"));
+            lines.push("# let _ = client;".to_string());
+        }
+    }
+    lines.push("# Ok(())".to_string());
+    lines.push("# }".to_string());
+    lines.push("```".to_string());
+    lines
+}

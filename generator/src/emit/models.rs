@@ -1,0 +1,333 @@
+//! Emits `models.rs`: one Rust type per IR model, with serde attributes, builders for
+//! request types, and open enums. Only `quote!`; every name and choice comes from the IR.
+
+use proc_macro2::TokenStream;
+use quote::quote;
+
+use super::{docs, ident, type_tokens};
+use crate::ir::{Api, Enum, Field, Model, ModelKind, Presence, Struct, TypeRef, Union};
+
+pub fn emit_models(api: &Api) -> TokenStream {
+    let uses_serde = api.models.iter().any(|m| match &m.kind {
+        ModelKind::Struct(shape) => shape.wire_format,
+        ModelKind::Union(_) => true,
+        _ => false,
+    });
+    let uses_nullable = api.models.iter().any(|m| match &m.kind {
+        ModelKind::Struct(shape) => shape
+            .fields
+            .iter()
+            .any(|f| f.presence() == Presence::OptionalNullable),
+        _ => false,
+    });
+    let serde_use = uses_serde.then(|| {
+        quote!(
+            use serde::{Deserialize, Serialize};
+        )
+    });
+    let nullable_use = uses_nullable.then(|| {
+        quote!(
+            use crate::Nullable;
+        )
+    });
+    let models = api.models.iter().map(emit_model);
+    quote! {
+        //! Types of the request and response bodies, one per schema of the API description.
+        #serde_use
+        #nullable_use
+        #(#models)*
+    }
+}
+
+fn emit_model(model: &Model) -> TokenStream {
+    let name = ident(&model.rust_name);
+    let doc = docs::attrs(&model.doc, &[]);
+    match &model.kind {
+        ModelKind::Struct(shape) => emit_struct(&name, doc, shape),
+        ModelKind::Enum(values) => emit_enum(&name, doc, values),
+        ModelKind::Union(union) => emit_union(&name, doc, union),
+        ModelKind::Alias(ty) => {
+            let ty = type_tokens(ty);
+            quote! { #doc pub type #name = #ty; }
+        }
+    }
+}
+
+/// The field's type as declared, with its presence wrapper.
+fn field_type(field: &Field) -> TokenStream {
+    let ty = type_tokens(&field.ty);
+    match field.presence() {
+        Presence::Required => ty,
+        Presence::RequiredNullable | Presence::Optional => quote!(Option<#ty>),
+        Presence::OptionalNullable => quote!(Nullable<#ty>),
+    }
+}
+
+fn emit_struct(name: &proc_macro2::Ident, doc: TokenStream, shape: &Struct) -> TokenStream {
+    let has_required = shape.fields.iter().any(|f| f.required);
+    let derive_default = (!has_required).then(|| quote!(Default,));
+    let derive_serde = shape.wire_format.then(|| quote!(Serialize, Deserialize,));
+    let fields = shape.fields.iter().map(|field| {
+        let field_name = ident(&field.rust_name);
+        let ty = field_type(field);
+        let doc = docs::attrs(&field.doc, &[]);
+        let serde = shape.wire_format.then(|| field_serde(field)).flatten();
+        quote! { #doc #serde pub #field_name: #ty, }
+    });
+    let extra = shape.extra.as_ref().map(|extra| {
+        let extra_name = ident(&extra.rust_name);
+        let ty = extra_map_type(&extra.value);
+        quote! {
+            /// Fields the API description does not list, kept as received and sent back as they are.
+            #[serde(flatten)]
+            pub #extra_name: #ty,
+        }
+    });
+    let builder = shape
+        .builder
+        .then(|| emit_builder(name, shape, has_required));
+    quote! {
+        #doc
+        #[derive(Debug, Clone, PartialEq, #derive_default #derive_serde)]
+        pub struct #name {
+            #(#fields)*
+            #extra
+        }
+        #builder
+    }
+}
+
+fn extra_map_type(value: &TypeRef) -> TokenStream {
+    match value {
+        TypeRef::Json => quote!(serde_json::Map<String, serde_json::Value>),
+        other => {
+            let value = type_tokens(other);
+            quote!(std::collections::BTreeMap<String, #value>)
+        }
+    }
+}
+
+fn field_serde(field: &Field) -> Option<TokenStream> {
+    let mut parts = Vec::new();
+    if field.rust_name != field.wire_name {
+        let wire = &field.wire_name;
+        parts.push(quote!(rename = #wire));
+    }
+    match field.presence() {
+        Presence::Required | Presence::RequiredNullable => {}
+        Presence::Optional => parts.push(quote!(default, skip_serializing_if = "Option::is_none")),
+        Presence::OptionalNullable => {
+            parts.push(quote!(default, skip_serializing_if = "Nullable::is_absent"))
+        }
+    }
+    (!parts.is_empty()).then(|| quote!(#[serde(#(#parts),*)]))
+}
+
+/// `new` with the required fields, and one setter per optional field.
+fn emit_builder(name: &proc_macro2::Ident, shape: &Struct, has_required: bool) -> TokenStream {
+    let constructor = has_required.then(|| {
+        let required: Vec<&Field> = shape.fields.iter().filter(|f| f.required).collect();
+        let params = required.iter().map(|field| {
+            let field_name = ident(&field.rust_name);
+            let ty = type_tokens(&field.ty);
+            match field.presence() {
+                Presence::RequiredNullable => quote!(#field_name: Option<#ty>),
+                _ => quote!(#field_name: impl Into<#ty>),
+            }
+        });
+        let inits = shape.fields.iter().map(|field| {
+            let field_name = ident(&field.rust_name);
+            match field.presence() {
+                Presence::Required => quote!(#field_name: #field_name.into()),
+                Presence::RequiredNullable => quote!(#field_name),
+                Presence::Optional => quote!(#field_name: None),
+                Presence::OptionalNullable => quote!(#field_name: Nullable::Absent),
+            }
+        });
+        let extra_init = shape.extra.as_ref().map(|extra| {
+            let extra_name = ident(&extra.rust_name);
+            quote!(#extra_name: Default::default(),)
+        });
+        let too_many = (required.len() > 7).then(|| quote!(#[allow(clippy::too_many_arguments)]));
+        quote! {
+            /// Creates the value from its required fields; every optional field starts unset.
+            #too_many
+            pub fn new(#(#params),*) -> Self {
+                Self { #(#inits,)* #extra_init }
+            }
+        }
+    });
+    let setters = shape.fields.iter().filter_map(|field| {
+        let setter = ident(field.setter.as_ref()?);
+        let field_name = ident(&field.rust_name);
+        let ty = type_tokens(unboxed(&field.ty));
+        let value = if matches!(field.ty, TypeRef::Box(_)) {
+            quote!(Box::new(value.into()))
+        } else {
+            quote!(value.into())
+        };
+        let stored = match field.presence() {
+            Presence::OptionalNullable => quote!(Nullable::Value(#value)),
+            _ => quote!(Some(#value)),
+        };
+        let doc = format!(" Sets `{}`.", field.wire_name);
+        let null = field.null_setter.as_ref().map(|null_setter| {
+            let null_setter = ident(null_setter);
+            let doc = format!(
+                " Sends `{}` as `null`, which clears it on the server.",
+                field.wire_name
+            );
+            quote! {
+                #[doc = #doc]
+                #[must_use]
+                pub fn #null_setter(mut self) -> Self {
+                    self.#field_name = Nullable::Null;
+                    self
+                }
+            }
+        });
+        Some(quote! {
+            #[doc = #doc]
+            #[must_use]
+            pub fn #setter(mut self, value: impl Into<#ty>) -> Self {
+                self.#field_name = #stored;
+                self
+            }
+            #null
+        })
+    });
+    quote! {
+        impl #name {
+            #constructor
+            #(#setters)*
+        }
+    }
+}
+
+fn unboxed(ty: &TypeRef) -> &TypeRef {
+    match ty {
+        TypeRef::Box(inner) => inner,
+        other => other,
+    }
+}
+
+fn emit_enum(name: &proc_macro2::Ident, doc: TokenStream, values: &Enum) -> TokenStream {
+    let fallback = ident(&values.fallback);
+    let variants = values.variants.iter().map(|variant| {
+        let variant_name = ident(&variant.rust_name);
+        let doc = format!(" `{}`", variant.wire_value);
+        quote!(#[doc = #doc] #variant_name,)
+    });
+    let to_str = values.variants.iter().map(|variant| {
+        let variant_name = ident(&variant.rust_name);
+        let wire = &variant.wire_value;
+        quote!(#name::#variant_name => #wire,)
+    });
+    let from_str: Vec<TokenStream> = values
+        .variants
+        .iter()
+        .map(|variant| {
+            let variant_name = ident(&variant.rust_name);
+            let wire = &variant.wire_value;
+            quote!(#wire => #name::#variant_name,)
+        })
+        .collect();
+    quote! {
+        #doc
+        #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+        pub enum #name {
+            #(#variants)*
+            /// A value the API description does not list, kept as received.
+            #fallback(String),
+        }
+
+        impl #name {
+            /// The value as it is sent on the wire.
+            pub fn as_str(&self) -> &str {
+                match self {
+                    #(#to_str)*
+                    #name::#fallback(value) => value,
+                }
+            }
+        }
+
+        impl From<&str> for #name {
+            fn from(value: &str) -> Self {
+                match value {
+                    #(#from_str)*
+                    other => #name::#fallback(other.to_string()),
+                }
+            }
+        }
+
+        impl From<String> for #name {
+            fn from(value: String) -> Self {
+                match value.as_str() {
+                    #(#from_str)*
+                    _ => #name::#fallback(value),
+                }
+            }
+        }
+
+        impl std::fmt::Display for #name {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+
+        impl serde::Serialize for #name {
+            fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                serializer.serialize_str(self.as_str())
+            }
+        }
+
+        impl<'de> serde::Deserialize<'de> for #name {
+            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                <String as serde::Deserialize>::deserialize(deserializer).map(#name::from)
+            }
+        }
+    }
+}
+
+fn emit_union(name: &proc_macro2::Ident, doc: TokenStream, union: &Union) -> TokenStream {
+    let variants = union.variants.iter().map(|variant| {
+        let variant_name = ident(&variant.rust_name);
+        let ty = type_tokens(&variant.ty);
+        let doc = docs::attrs(&variant.doc, &[]);
+        quote!(#doc #variant_name(#ty),)
+    });
+    let from_impls = union
+        .variants
+        .iter()
+        .filter(|v| v.from_impl)
+        .map(|variant| {
+            let variant_name = ident(&variant.rust_name);
+            let ty = type_tokens(&variant.ty);
+            let from_str = (variant.ty == TypeRef::String).then(|| {
+                quote! {
+                    impl From<&str> for #name {
+                        fn from(value: &str) -> Self {
+                            #name::#variant_name(value.to_string())
+                        }
+                    }
+                }
+            });
+            quote! {
+                impl From<#ty> for #name {
+                    fn from(value: #ty) -> Self {
+                        #name::#variant_name(value)
+                    }
+                }
+                #from_str
+            }
+        });
+    quote! {
+        #doc
+        #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+        #[serde(untagged)]
+        pub enum #name {
+            #(#variants)*
+        }
+        #(#from_impls)*
+    }
+}

@@ -1,0 +1,106 @@
+//! The generator's one error type, and the diagnostics that carry a place in a spec.
+//!
+//! Messages follow rustc's shape: what is wrong, where (file, line:column when the
+//! parser knows it, JSON pointer), and a `help` line saying what to do.
+
+use std::fmt;
+use std::path::{Path, PathBuf};
+
+/// Everything that can stop generation.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum Error {
+    /// The spec has one or more problems; all of them are listed, sorted by place.
+    #[error("{}", render_all(.0))]
+    Spec(Vec<Diagnostic>),
+    /// The generator produced tokens that do not parse as Rust: a bug in the generator.
+    #[error("internal error: generated `{file}` does not parse as Rust: {message}\n   = help: this is a generator bug; please report it with the spec that caused it")]
+    Internal { file: String, message: String },
+}
+
+impl Error {
+    /// A spec error with a single diagnostic.
+    pub fn spec(diagnostic: Diagnostic) -> Self {
+        Error::Spec(vec![diagnostic])
+    }
+
+    /// The diagnostics of a spec error, or none for other errors.
+    pub fn diagnostics(&self) -> &[Diagnostic] {
+        match self {
+            Error::Spec(list) => list,
+            Error::Internal { .. } => &[],
+        }
+    }
+}
+
+/// One problem in a spec, with its place.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Diagnostic {
+    /// The file the problem is in, as the user named it (or as reached through a `$ref`).
+    pub file: PathBuf,
+    /// Line and column, 1-based, when the parser reported them.
+    pub line_col: Option<(usize, usize)>,
+    /// JSON pointer to the offending value, `#` for the document root.
+    pub pointer: String,
+    /// Lowercase, no trailing period: what is wrong.
+    pub message: String,
+    /// What to do about it.
+    pub help: Option<String>,
+}
+
+impl Diagnostic {
+    pub fn new(file: &Path, pointer: impl Into<String>, message: impl Into<String>) -> Self {
+        Diagnostic {
+            file: file.to_path_buf(),
+            line_col: None,
+            pointer: pointer.into(),
+            message: message.into(),
+            help: None,
+        }
+    }
+
+    pub fn at_line(mut self, line: usize, column: usize) -> Self {
+        self.line_col = Some((line, column));
+        self
+    }
+
+    pub fn help(mut self, help: impl Into<String>) -> Self {
+        self.help = Some(help.into());
+        self
+    }
+}
+
+impl fmt::Display for Diagnostic {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        writeln!(f, "error: {}", self.message)?;
+        write!(f, "  --> {}", self.file.display())?;
+        if let Some((line, column)) = self.line_col {
+            write!(f, ":{line}:{column}")?;
+        }
+        write!(f, " ({})", self.pointer)?;
+        if let Some(help) = &self.help {
+            write!(f, "\n   = help: {help}")?;
+        }
+        Ok(())
+    }
+}
+
+fn render_all(diagnostics: &[Diagnostic]) -> String {
+    let mut out = diagnostics
+        .iter()
+        .map(ToString::to_string)
+        .collect::<Vec<_>>()
+        .join("\n\n");
+    if diagnostics.len() > 1 {
+        out.push_str(&format!(
+            "\n\nerror: aborting due to {} problems in the spec",
+            diagnostics.len()
+        ));
+    }
+    out
+}
+
+/// Appends one reference token to a JSON pointer, escaping `~` and `/` as RFC 6901 asks.
+pub fn pointer_push(pointer: &str, token: &str) -> String {
+    format!("{pointer}/{}", token.replace('~', "~0").replace('/', "~1"))
+}

@@ -1,0 +1,123 @@
+//! Stage 2, lower: turn the loaded `openapiv3` document into the IR. Lowering names every
+//! type (through `names.rs`), decides every representation (boxing, three-state nullables,
+//! which structs get builders or keep unknown fields) and collects every diagnostic.
+//! It reads no files and produces no Rust tokens.
+
+mod finish;
+mod operation;
+mod schema;
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use openapiv3::OpenAPI;
+
+use crate::error::{Diagnostic, Error};
+use crate::ir::{Api, Model};
+use crate::load::Spec;
+use crate::names::{self, NameSet};
+
+/// Lowers a loaded spec to the IR, or returns every problem found.
+pub fn lower(spec: &Spec) -> Result<Api, Error> {
+    let mut lowerer = Lowerer::new(&spec.path, &spec.openapi);
+    lowerer.declare_components();
+    lowerer.lower_components();
+    let operations = lowerer.lower_operations();
+    let Lowerer {
+        mut models,
+        mut diagnostics,
+        object_rules,
+        ..
+    } = lowerer;
+    if !diagnostics.is_empty() {
+        diagnostics.sort();
+        diagnostics.dedup();
+        return Err(Error::Spec(diagnostics));
+    }
+    finish::finish(&mut models, &operations, &object_rules);
+    models.sort_by(|a, b| a.rust_name.cmp(&b.rust_name));
+    let mut operations = operations;
+    operations.sort_by(|a, b| a.rust_name.cmp(&b.rust_name));
+
+    let openapi = &spec.openapi;
+    Ok(Api {
+        title: openapi.info.title.clone(),
+        version: openapi.info.version.clone(),
+        description: openapi.info.description.clone(),
+        default_server: openapi.servers.first().map(|server| server.url.clone()),
+        uses_bearer: operations
+            .iter()
+            .any(|op| matches!(op.auth, crate::ir::Auth::Bearer { .. })),
+        models,
+        operations,
+    })
+}
+
+/// What a struct does with properties the spec does not list (`additionalProperties`).
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) enum ObjectRule {
+    /// Not said: keep unknown fields when the type is read from responses.
+    Unspecified,
+    /// `additionalProperties: false`.
+    Closed,
+    /// `additionalProperties: true` or a schema: always keep them, with this value type.
+    Open(crate::ir::TypeRef),
+}
+
+pub(crate) struct Lowerer<'a> {
+    file: &'a Path,
+    openapi: &'a OpenAPI,
+    /// Every type name in use: models and the operations' own types.
+    type_names: NameSet,
+    /// Component schema name to the Rust name chosen for it.
+    component_types: BTreeMap<String, String>,
+    models: Vec<Model>,
+    object_rules: BTreeMap<String, ObjectRule>,
+    diagnostics: Vec<Diagnostic>,
+}
+
+impl<'a> Lowerer<'a> {
+    fn new(file: &'a Path, openapi: &'a OpenAPI) -> Self {
+        Lowerer {
+            file,
+            openapi,
+            type_names: NameSet::default(),
+            component_types: BTreeMap::new(),
+            models: Vec::new(),
+            object_rules: BTreeMap::new(),
+            diagnostics: Vec::new(),
+        }
+    }
+
+    /// Names every component schema first, sorted by spec name, so a schema's Rust name
+    /// never depends on which operation happened to reach it first.
+    fn declare_components(&mut self) {
+        let Some(components) = &self.openapi.components else {
+            return;
+        };
+        let mut spec_names: Vec<&String> = components.schemas.keys().collect();
+        spec_names.sort();
+        for spec_name in spec_names {
+            let rust_name = self.type_names.claim(&names::type_name(spec_name));
+            self.component_types.insert(spec_name.clone(), rust_name);
+        }
+    }
+
+    fn lower_components(&mut self) {
+        let Some(components) = &self.openapi.components else {
+            return;
+        };
+        let mut schemas: Vec<_> = components.schemas.iter().collect();
+        schemas.sort_by(|a, b| a.0.cmp(b.0));
+        for (spec_name, schema) in schemas {
+            let rust_name = self.component_types[spec_name].clone();
+            let pointer = crate::error::pointer_push("#/components/schemas", spec_name);
+            self.lower_component(rust_name, schema, pointer);
+        }
+    }
+
+    fn error(&mut self, pointer: &str, message: impl Into<String>, help: impl Into<String>) {
+        self.diagnostics
+            .push(Diagnostic::new(self.file, pointer, message).help(help));
+    }
+}

@@ -1,0 +1,271 @@
+//! Naming: the only module that turns spec names into Rust identifiers. It applies heck's
+//! case conversion, then makes the result a legal, unsurprising identifier (keywords, leading
+//! digits, punctuation, names that would shadow the prelude), and [`NameSet`] resolves
+//! collisions deterministically. Nothing else in the generator invents or changes a name.
+
+use std::collections::BTreeSet;
+
+use heck::{ToSnakeCase, ToUpperCamelCase};
+
+/// Rust keywords of every edition, strict and reserved, that cannot be plain identifiers.
+const KEYWORDS: &[&str] = &[
+    "abstract", "as", "async", "await", "become", "box", "break", "const", "continue", "crate",
+    "do", "dyn", "else", "enum", "extern", "false", "final", "fn", "for", "gen", "if", "impl",
+    "in", "let", "loop", "macro", "match", "mod", "move", "mut", "override", "priv", "pub", "ref",
+    "return", "self", "Self", "static", "struct", "super", "trait", "true", "try", "type",
+    "typeof", "unsafe", "unsized", "use", "virtual", "where", "while", "yield",
+];
+
+/// Type names the generated code uses unqualified: the prelude, the derives, and the
+/// crate's own support types. A model with one of these names gets a `Model` suffix, so
+/// that `use crate::models::*` never changes what `Option` or `Error` means.
+const RESERVED_TYPES: &[&str] = &[
+    "AsMut",
+    "AsRef",
+    "Box",
+    "Client",
+    "Clone",
+    "Copy",
+    "Debug",
+    "Default",
+    "Deserialize",
+    "Display",
+    "DoubleEndedIterator",
+    "Drop",
+    "Eq",
+    "Err",
+    "Error",
+    "ErrorResponse",
+    "ExactSizeIterator",
+    "Extend",
+    "Fn",
+    "FnMut",
+    "FnOnce",
+    "From",
+    "FromIterator",
+    "FromStr",
+    "Hash",
+    "Into",
+    "IntoIterator",
+    "Iterator",
+    "None",
+    "Nullable",
+    "Ok",
+    "Option",
+    "Ord",
+    "PartialEq",
+    "PartialOrd",
+    "Result",
+    "Send",
+    "Serialize",
+    "Sized",
+    "Some",
+    "String",
+    "Sync",
+    "ToOwned",
+    "ToString",
+    "TryFrom",
+    "TryInto",
+    "Unpin",
+    "Vec",
+];
+
+/// Splits a spec name into words heck understands: punctuation becomes a word break and
+/// characters that cannot appear in an identifier are dropped.
+fn words(raw: &str) -> String {
+    raw.chars()
+        .map(|c| if c.is_ascii_alphanumeric() { c } else { ' ' })
+        .collect::<String>()
+}
+
+/// `UpperCamelCase` for types and enum variants. An empty result becomes `fallback`;
+/// a leading digit gets `digit_prefix` in front (`2021-07-28` becomes `V20210728`).
+pub fn pascal(raw: &str, fallback: &str, digit_prefix: &str) -> String {
+    let name = words(raw).to_upper_camel_case();
+    let name = if name.is_empty() {
+        fallback.to_string()
+    } else {
+        name
+    };
+    let name = if name.starts_with(|c: char| c.is_ascii_digit()) {
+        format!("{digit_prefix}{name}")
+    } else {
+        name
+    };
+    if name == "Self" {
+        return "SelfValue".to_string();
+    }
+    name
+}
+
+/// A model's type name.
+pub fn type_name(raw: &str) -> String {
+    let name = pascal(raw, "Unnamed", "T");
+    if RESERVED_TYPES.contains(&name.as_str()) {
+        format!("{name}Model")
+    } else {
+        name
+    }
+}
+
+/// An enum or union variant name.
+pub fn variant_name(raw: &str, fallback: &str) -> String {
+    pascal(raw, fallback, "V")
+}
+
+/// `snake_case` for fields, parameters and methods. Keywords get a trailing underscore
+/// (`type` becomes `type_`), a leading digit a leading underscore.
+pub fn snake(raw: &str, fallback: &str) -> String {
+    let name = words(raw).to_snake_case();
+    let name = if name.is_empty() {
+        fallback.to_string()
+    } else {
+        name
+    };
+    let name = if name.starts_with(|c: char| c.is_ascii_digit()) {
+        format!("_{name}")
+    } else {
+        name
+    };
+    if KEYWORDS.contains(&name.as_str()) {
+        format!("{name}_")
+    } else {
+        name
+    }
+}
+
+/// Names already given in one namespace; a second claim of the same name gets a number.
+#[derive(Debug, Default, Clone)]
+pub struct NameSet {
+    taken: BTreeSet<String>,
+}
+
+impl NameSet {
+    /// A set where `reserved` names can never be claimed.
+    pub fn with_reserved<'a>(reserved: impl IntoIterator<Item = &'a str>) -> Self {
+        NameSet {
+            taken: reserved.into_iter().map(str::to_string).collect(),
+        }
+    }
+
+    /// Claims `base`, or `base2`, `base3`... when it is taken (`base_2` for snake_case names).
+    pub fn claim(&mut self, base: &str) -> String {
+        if self.taken.insert(base.to_string()) {
+            return base.to_string();
+        }
+        let separator = if base.contains('_') || base.chars().all(|c| !c.is_ascii_uppercase()) {
+            "_"
+        } else {
+            ""
+        };
+        (2..)
+            .map(|n| format!("{base}{separator}{n}"))
+            .find(|candidate| self.taken.insert(candidate.clone()))
+            .expect("an unbounded range always yields a free name")
+    }
+
+    pub fn contains(&self, name: &str) -> bool {
+        self.taken.contains(name)
+    }
+}
+
+/// The reason phrase of a status code as a variant name, e.g. `UnprocessableEntity` for 422.
+pub fn status_variant(code: u16) -> String {
+    let phrase = match code {
+        200 => "Ok",
+        201 => "Created",
+        202 => "Accepted",
+        203 => "NonAuthoritativeInformation",
+        204 => "NoContent",
+        205 => "ResetContent",
+        206 => "PartialContent",
+        300 => "MultipleChoices",
+        301 => "MovedPermanently",
+        302 => "Found",
+        303 => "SeeOther",
+        304 => "NotModified",
+        307 => "TemporaryRedirect",
+        308 => "PermanentRedirect",
+        400 => "BadRequest",
+        401 => "Unauthorized",
+        402 => "PaymentRequired",
+        403 => "Forbidden",
+        404 => "NotFound",
+        405 => "MethodNotAllowed",
+        406 => "NotAcceptable",
+        408 => "RequestTimeout",
+        409 => "Conflict",
+        410 => "Gone",
+        412 => "PreconditionFailed",
+        413 => "PayloadTooLarge",
+        415 => "UnsupportedMediaType",
+        422 => "UnprocessableEntity",
+        423 => "Locked",
+        424 => "FailedDependency",
+        428 => "PreconditionRequired",
+        429 => "TooManyRequests",
+        500 => "InternalServerError",
+        501 => "NotImplemented",
+        502 => "BadGateway",
+        503 => "ServiceUnavailable",
+        504 => "GatewayTimeout",
+        _ => return format!("Status{code}"),
+    };
+    phrase.to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn keywords_get_a_trailing_underscore() {
+        assert_eq!(snake("type", "f"), "type_");
+        assert_eq!(snake("self", "f"), "self_");
+        assert_eq!(snake("async", "f"), "async_");
+        assert_eq!(snake("gen", "f"), "gen_");
+        assert_eq!(pascal("Self", "F", "V"), "SelfValue");
+    }
+
+    #[test]
+    fn leading_digits_and_punctuation() {
+        assert_eq!(snake("2fa", "f"), "_2fa");
+        assert_eq!(snake("x-rate-limit", "f"), "x_rate_limit");
+        assert_eq!(snake("$ref", "f"), "ref_");
+        assert_eq!(snake("@@", "field"), "field");
+        assert_eq!(variant_name("2021-07-28", "Value"), "V20210728");
+        assert_eq!(variant_name("", "Empty"), "Empty");
+        assert_eq!(type_name("3d-model"), "T3dModel");
+        assert_eq!(type_name("déjà vu"), "DJVu");
+    }
+
+    #[test]
+    fn camel_case_and_acronyms() {
+        assert_eq!(snake("firstNameLowerCase", "f"), "first_name_lower_case");
+        assert_eq!(snake("SMS", "f"), "sms");
+        assert_eq!(snake("WhatsApp", "f"), "whats_app");
+        assert_eq!(type_name("BadRequestDTO"), "BadRequestDto");
+        assert_eq!(snake("create-contact", "f"), "create_contact");
+    }
+
+    #[test]
+    fn prelude_names_are_not_shadowed() {
+        assert_eq!(type_name("Option"), "OptionModel");
+        assert_eq!(type_name("string"), "StringModel");
+        assert_eq!(type_name("box"), "BoxModel");
+        assert_eq!(type_name("Error"), "ErrorModel");
+        assert_eq!(type_name("Contact"), "Contact");
+    }
+
+    #[test]
+    fn collisions_get_numbers_in_claim_order() {
+        let mut fields = NameSet::default();
+        assert_eq!(fields.claim(&snake("id", "f")), "id");
+        assert_eq!(fields.claim(&snake("_id", "f")), "id_2");
+        assert_eq!(fields.claim(&snake("ID", "f")), "id_3");
+        let mut types = NameSet::with_reserved(["Client"]);
+        assert_eq!(types.claim("Client"), "Client2");
+        assert_eq!(types.claim("UserDto"), "UserDto");
+        assert_eq!(types.claim("UserDto"), "UserDto2");
+    }
+}

@@ -1,0 +1,172 @@
+//! `cargo xtask`: the project's commands. Arguments, files and messages live here; the
+//! generation itself is the `generator` library's.
+
+mod write;
+
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+/// The project's own commands (run them as `cargo xtask <command>`).
+#[derive(Parser)]
+#[command(name = "cargo xtask")]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Generate a client crate from an OpenAPI description (by default, `generated/` from `spec/create-contact.yaml`).
+    Codegen(CodegenArgs),
+}
+
+#[derive(clap::Args)]
+struct CodegenArgs {
+    /// The OpenAPI 3.0 description (YAML or JSON).
+    #[arg(long, value_name = "FILE")]
+    spec: Option<PathBuf>,
+    /// Where to write the crate (`Cargo.toml`, `src/`).
+    #[arg(long, value_name = "DIR")]
+    out: Option<PathBuf>,
+    /// The generated crate's package name [default: from the spec's title].
+    #[arg(long, value_name = "NAME")]
+    crate_name: Option<String>,
+    /// Write nothing; exit 1 with a diff when the output folder is not what generation gives.
+    #[arg(long)]
+    check: bool,
+}
+
+const DEFAULT_SPEC: &str = "spec/create-contact.yaml";
+const DEFAULT_OUT: &str = "generated";
+const DEFAULT_CRATE: &str = "highlevel-contacts";
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match cli.command {
+        Command::Codegen(args) => codegen(args),
+    }
+}
+
+/// Exit codes: 0 done (or up to date), 1 stale output under `--check`, 2 bad input or I/O failure.
+fn codegen(args: CodegenArgs) -> ExitCode {
+    let root = project_root();
+    let is_default = args.spec.is_none() && args.out.is_none();
+    let spec = args.spec.unwrap_or_else(|| root.join(DEFAULT_SPEC));
+    let out = args.out.unwrap_or_else(|| root.join(DEFAULT_OUT));
+    let spec_display = display_path(&spec, &root);
+    let mut settings = generator::Settings::new(
+        args.crate_name
+            .clone()
+            .unwrap_or_else(|| DEFAULT_CRATE.to_string()),
+        spec_display.clone(),
+    );
+    if !is_default {
+        settings.regenerate_command = regenerate_command(
+            &spec_display,
+            &display_path(&out, &root),
+            args.crate_name.as_deref(),
+        );
+    }
+    let files = match generate(
+        &spec,
+        &root,
+        settings,
+        args.crate_name.is_none() && !is_default,
+    ) {
+        Ok(files) => files,
+        Err(error) => {
+            eprintln!("{error}");
+            return ExitCode::from(2);
+        }
+    };
+    if args.check {
+        return match write::check(&out, &files) {
+            Ok(report) if report.is_clean() => {
+                println!("{} is up to date ({} files)", out.display(), files.len());
+                ExitCode::SUCCESS
+            }
+            Ok(report) => {
+                eprint!("{report}");
+                eprintln!(
+                    "error: {} is stale; run `cargo xtask codegen` to regenerate it",
+                    out.display()
+                );
+                ExitCode::from(1)
+            }
+            Err(error) => {
+                eprintln!("error: {error}");
+                ExitCode::from(2)
+            }
+        };
+    }
+    match write::write(&out, &files) {
+        Ok(summary) => {
+            println!("{summary}");
+            ExitCode::SUCCESS
+        }
+        Err(error) => {
+            eprintln!("error: {error}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+fn generate(
+    spec: &Path,
+    root: &Path,
+    mut settings: generator::Settings,
+    name_from_title: bool,
+) -> Result<Vec<generator::GeneratedFile>, generator::Error> {
+    let loaded = generator::load::load(spec).map_err(|error| relabel(error, root))?;
+    let api = generator::lower::lower(&loaded).map_err(|error| relabel(error, root))?;
+    if name_from_title {
+        settings.crate_name = generator::names::snake(&api.title, "api").replace('_', "-");
+    }
+    generator::generate_from_ir(&api, &settings)
+}
+
+/// Diagnostics show paths relative to the project root when they are under it.
+fn relabel(error: generator::Error, root: &Path) -> generator::Error {
+    match error {
+        generator::Error::Spec(mut diagnostics) => {
+            for diagnostic in &mut diagnostics {
+                if let Ok(relative) = diagnostic.file.strip_prefix(root) {
+                    diagnostic.file = relative.to_path_buf();
+                }
+            }
+            generator::Error::Spec(diagnostics)
+        }
+        other => other,
+    }
+}
+
+fn regenerate_command(spec: &str, out: &str, crate_name: Option<&str>) -> String {
+    let mut command = format!("cargo xtask codegen --spec {spec} --out {out}");
+    if let Some(name) = crate_name {
+        command.push_str(&format!(" --crate-name {name}"));
+    }
+    command
+}
+
+fn display_path(path: &Path, root: &Path) -> String {
+    let absolute = if path.is_absolute() {
+        path.to_path_buf()
+    } else {
+        std::env::current_dir()
+            .map(|d| d.join(path))
+            .unwrap_or_else(|_| path.to_path_buf())
+    };
+    absolute
+        .strip_prefix(root)
+        .unwrap_or(path)
+        .display()
+        .to_string()
+}
+
+/// The workspace root: xtask's manifest sits one folder below it.
+fn project_root() -> PathBuf {
+    let manifest = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    manifest.parent().map(Path::to_path_buf).unwrap_or(manifest)
+}

@@ -1,0 +1,237 @@
+//! Writing a generated crate: never half-written. Files are staged in a sibling folder,
+//! unchanged files are hard-linked (so their timestamps, and cargo's caches, survive),
+//! files the generator did not make are carried over and reported, and the staged folder
+//! replaces the old one by rename only when everything is in place.
+
+use std::collections::BTreeSet;
+use std::fmt;
+use std::fs;
+use std::io;
+use std::path::{Path, PathBuf};
+
+use generator::GeneratedFile;
+
+/// Entries of an output folder that are the build's, not the generator's, and never reported.
+const BUILD_ARTIFACTS: &[&str] = &["target", "Cargo.lock"];
+
+/// How an output folder differs from what generation gives.
+#[derive(Debug, Default)]
+pub struct Report {
+    pub changed: Vec<(String, String)>,
+    pub missing: Vec<String>,
+    pub extra: Vec<String>,
+}
+
+impl Report {
+    pub fn is_clean(&self) -> bool {
+        self.changed.is_empty() && self.missing.is_empty() && self.extra.is_empty()
+    }
+}
+
+impl fmt::Display for Report {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        for path in &self.missing {
+            writeln!(f, "missing: {path}")?;
+        }
+        for path in &self.extra {
+            writeln!(f, "not generated: {path}")?;
+        }
+        for (path, diff) in &self.changed {
+            writeln!(f, "changed: {path}")?;
+            write!(f, "{diff}")?;
+        }
+        Ok(())
+    }
+}
+
+/// Compares `out` with `files` without writing anything.
+pub fn check(out: &Path, files: &[GeneratedFile]) -> io::Result<Report> {
+    let mut report = Report::default();
+    for file in files {
+        match fs::read_to_string(out.join(&file.path)) {
+            Ok(existing) if existing == file.contents => {}
+            Ok(existing) => report.changed.push((
+                file.path.clone(),
+                short_diff(&file.path, &existing, &file.contents),
+            )),
+            Err(error) if error.kind() == io::ErrorKind::NotFound => {
+                report.missing.push(file.path.clone())
+            }
+            Err(error) => return Err(with_path(error, &out.join(&file.path))),
+        }
+    }
+    report.extra = extra_files(out, files)?;
+    Ok(report)
+}
+
+/// A unified diff of at most 60 lines.
+fn short_diff(path: &str, old: &str, new: &str) -> String {
+    const LIMIT: usize = 60;
+    let diff = similar::TextDiff::from_lines(old, new);
+    let text = diff
+        .unified_diff()
+        .context_radius(2)
+        .header(&format!("a/{path}"), &format!("b/{path}"))
+        .to_string();
+    let lines: Vec<&str> = text.lines().collect();
+    let mut out = lines
+        .iter()
+        .take(LIMIT)
+        .map(|line| format!("{line}\n"))
+        .collect::<String>();
+    if lines.len() > LIMIT {
+        out.push_str(&format!("... {} more diff lines\n", lines.len() - LIMIT));
+    }
+    out
+}
+
+/// Files under `out` (relative paths) that generation does not produce.
+fn extra_files(out: &Path, files: &[GeneratedFile]) -> io::Result<Vec<String>> {
+    let generated: BTreeSet<&str> = files.iter().map(|f| f.path.as_str()).collect();
+    let mut extra = Vec::new();
+    if out.is_dir() {
+        walk(out, out, &mut |relative| {
+            if !generated.contains(relative) {
+                extra.push(relative.to_string());
+            }
+        })?;
+    }
+    extra.sort();
+    Ok(extra)
+}
+
+fn walk(root: &Path, dir: &Path, visit: &mut dyn FnMut(&str)) -> io::Result<()> {
+    let mut entries = fs::read_dir(dir)
+        .map_err(|e| with_path(e, dir))?
+        .collect::<Result<Vec<_>, _>>()?;
+    entries.sort_by_key(|entry| entry.file_name());
+    for entry in entries {
+        let path = entry.path();
+        let relative = path
+            .strip_prefix(root)
+            .unwrap_or(&path)
+            .to_string_lossy()
+            .replace('\\', "/");
+        if dir == root && BUILD_ARTIFACTS.contains(&relative.as_str()) {
+            continue;
+        }
+        if entry.file_type()?.is_dir() {
+            walk(root, &path, visit)?;
+        } else {
+            visit(&relative);
+        }
+    }
+    Ok(())
+}
+
+/// Replaces `out` with `files`, atomically from the reader's point of view.
+pub fn write(out: &Path, files: &[GeneratedFile]) -> io::Result<String> {
+    let report = check(out, files)?;
+    let shown = out.display();
+    if report.changed.is_empty() && report.missing.is_empty() {
+        return Ok(format!(
+            "{shown} is up to date ({} files){}",
+            files.len(),
+            kept_note(&report.extra)
+        ));
+    }
+    let parent = match out.parent() {
+        Some(parent) if !parent.as_os_str().is_empty() => parent.to_path_buf(),
+        _ => PathBuf::from("."),
+    };
+    fs::create_dir_all(&parent).map_err(|e| with_path(e, &parent))?;
+    let name = out
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "out".to_string());
+    let staging = tempfile::Builder::new()
+        .prefix(&format!(".{name}.staging-"))
+        .tempdir_in(&parent)?;
+
+    for file in files {
+        let target = staging.path().join(&file.path);
+        if let Some(folder) = target.parent() {
+            fs::create_dir_all(folder).map_err(|e| with_path(e, folder))?;
+        }
+        let unchanged = !report.missing.contains(&file.path)
+            && !report.changed.iter().any(|(path, _)| path == &file.path);
+        if unchanged {
+            link_or_copy(&out.join(&file.path), &target)?;
+        } else {
+            fs::write(&target, &file.contents).map_err(|e| with_path(e, &target))?;
+        }
+    }
+    let mut carried = report.extra.clone();
+    carried.extend(
+        BUILD_ARTIFACTS
+            .iter()
+            .filter(|a| out.join(a).exists())
+            .map(|a| a.to_string()),
+    );
+    for relative in &carried {
+        carry_over(&out.join(relative), &staging.path().join(relative))?;
+    }
+
+    swap(out, staging.keep())?;
+    let written = report.changed.len() + report.missing.len();
+    Ok(format!(
+        "wrote {shown}: {written} of {} files changed{}",
+        files.len(),
+        kept_note(&report.extra)
+    ))
+}
+
+fn kept_note(extra: &[String]) -> String {
+    if extra.is_empty() {
+        return String::new();
+    }
+    format!(
+        "\nwarning: kept {} file(s) that the generator does not produce: {}\n   = help: delete them if they are stale",
+        extra.len(),
+        extra.join(", ")
+    )
+}
+
+/// Puts `staged` where `out` was. Until the second rename `out` is the old, complete folder.
+fn swap(out: &Path, staged: PathBuf) -> io::Result<()> {
+    if !out.exists() {
+        return fs::rename(&staged, out).map_err(|e| with_path(e, out));
+    }
+    let backup = staged.with_extension("old");
+    fs::rename(out, &backup).map_err(|e| with_path(e, out))?;
+    if let Err(error) = fs::rename(&staged, out) {
+        // Put the old folder back so the user keeps a working crate.
+        let _ = fs::rename(&backup, out);
+        return Err(with_path(error, out));
+    }
+    fs::remove_dir_all(&backup).map_err(|e| with_path(e, &backup))
+}
+
+fn carry_over(from: &Path, to: &Path) -> io::Result<()> {
+    if from.is_dir() {
+        fs::create_dir_all(to).map_err(|e| with_path(e, to))?;
+        for entry in fs::read_dir(from).map_err(|e| with_path(e, from))? {
+            let entry = entry?;
+            carry_over(&entry.path(), &to.join(entry.file_name()))?;
+        }
+        Ok(())
+    } else {
+        if let Some(folder) = to.parent() {
+            fs::create_dir_all(folder).map_err(|e| with_path(e, folder))?;
+        }
+        link_or_copy(from, to)
+    }
+}
+
+fn link_or_copy(from: &Path, to: &Path) -> io::Result<()> {
+    if fs::hard_link(from, to).is_ok() {
+        return Ok(());
+    }
+    fs::copy(from, to)
+        .map(|_| ())
+        .map_err(|e| with_path(e, from))
+}
+
+fn with_path(error: io::Error, path: &Path) -> io::Error {
+    io::Error::new(error.kind(), format!("{}: {error}", path.display()))
+}
