@@ -722,12 +722,16 @@ impl CustomFieldInput {
 pub enum CustomFieldValue {
     /// Value of a text, large text, single select or radio field.
     Text(String),
+    /// A whole number, kept whole (the description says `number`).
+    Integer(i64),
     /// Value of a numeric or monetary field.
     Number(f64),
     /// Selected options of a checkbox or multi select field.
     Options(Vec<String>),
     /// Uploaded files of a file field, keyed by upload id.
     Files(serde_json::Map<String, serde_json::Value>),
+    /// A value of none of the documented shapes, kept as received.
+    Other(serde_json::Value),
 }
 
 impl From<String> for CustomFieldValue {
@@ -739,6 +743,12 @@ impl From<String> for CustomFieldValue {
 impl From<&str> for CustomFieldValue {
     fn from(value: &str) -> Self {
         CustomFieldValue::Text(value.to_string())
+    }
+}
+
+impl From<i64> for CustomFieldValue {
+    fn from(value: i64) -> Self {
+        CustomFieldValue::Integer(value)
     }
 }
 

@@ -1,0 +1,76 @@
+//! Builds generated crates the way someone who vendors them would: as standalone crates
+//! outside this workspace, with clippy and rustdoc warnings denied. The checked-in
+//! `generated/` and a crate for every fixture spec share one throwaway workspace, so the
+//! dependencies are built once, in `target/compile-check`.
+
+use std::path::Path;
+use std::process::Command;
+
+#[test]
+fn generated_crates_build_standalone_clippy_and_rustdoc_clean() {
+    let root = codegen_tests::root();
+    let workspace = tempfile::tempdir().expect("temporary folder");
+    let crates = workspace.path().join("crates");
+
+    copy_tree(&root.join("generated"), &crates.join("highlevel-contacts"));
+    let mut fixture_specs: Vec<_> = std::fs::read_dir(codegen_tests::fixtures("ok"))
+        .expect("tests/fixtures/ok exists")
+        .map(|entry| entry.expect("readable entry").path())
+        .filter(|path| path.extension().is_some_and(|ext| ext == "yaml" || ext == "json"))
+        .collect();
+    fixture_specs.sort();
+    assert!(!fixture_specs.is_empty(), "no fixture specs found");
+    for spec in &fixture_specs {
+        let settings = codegen_tests::fixture_settings(spec);
+        let files = generator::generate(spec, &settings).unwrap_or_else(|e| panic!("{} does not generate:\n{e}", spec.display()));
+        let dir = crates.join(&settings.crate_name);
+        for file in files {
+            let path = dir.join(&file.path);
+            std::fs::create_dir_all(path.parent().expect("file in a folder")).expect("create folder");
+            std::fs::write(&path, file.contents).expect("write generated file");
+        }
+    }
+
+    std::fs::write(workspace.path().join("Cargo.toml"), "[workspace]\nresolver = \"2\"\nmembers = [\"crates/*\"]\n").expect("write manifest");
+    // The project's lock file pins the same dependency versions the workspace already built.
+    std::fs::copy(root.join("Cargo.lock"), workspace.path().join("Cargo.lock")).expect("copy Cargo.lock");
+
+    let target = root.join("target/compile-check");
+    cargo(workspace.path(), &target, &["clippy", "--workspace", "--all-targets", "--offline", "--", "-D", "warnings"], &[]);
+    cargo(workspace.path(), &target, &["doc", "--workspace", "--no-deps", "--offline"], &[("RUSTDOCFLAGS", "-D warnings")]);
+}
+
+fn cargo(dir: &Path, target: &Path, args: &[&str], env: &[(&str, &str)]) {
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_string());
+    let output = Command::new(cargo)
+        .args(args)
+        .current_dir(dir)
+        .env("CARGO_TARGET_DIR", target)
+        .env_remove("RUSTFLAGS")
+        .envs(env.iter().copied())
+        .output()
+        .expect("cargo runs");
+    assert!(
+        output.status.success(),
+        "`cargo {}` failed on the generated crates:\n{}",
+        args.join(" "),
+        String::from_utf8_lossy(&output.stderr)
+    );
+}
+
+fn copy_tree(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).expect("create folder");
+    for entry in std::fs::read_dir(from).expect("readable folder") {
+        let entry = entry.expect("readable entry");
+        let name = entry.file_name();
+        if name == "target" {
+            continue;
+        }
+        let path = entry.path();
+        if path.is_dir() {
+            copy_tree(&path, &to.join(name));
+        } else {
+            std::fs::copy(&path, to.join(name)).expect("copy file");
+        }
+    }
+}
