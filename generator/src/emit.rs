@@ -17,10 +17,10 @@ pub enum Emitted {
         path: &'static str,
         tokens: TokenStream,
     },
-    /// Already final text (Rust support modules shipped as source, and `Cargo.toml`).
+    /// Rust support modules shipped as source, parsed and printed like the rest.
     RustSource {
         path: &'static str,
-        source: &'static str,
+        source: String,
     },
     Toml {
         path: &'static str,
@@ -44,7 +44,7 @@ pub fn emit(api: &Api, settings: &Settings) -> Vec<Emitted> {
         },
         Emitted::RustSource {
             path: "src/error.rs",
-            source: include_str!("emit/runtime/error.rs"),
+            source: error_rs(api),
         },
         Emitted::Rust {
             path: "src/models.rs",
@@ -52,9 +52,24 @@ pub fn emit(api: &Api, settings: &Settings) -> Vec<Emitted> {
         },
         Emitted::RustSource {
             path: "src/nullable.rs",
-            source: include_str!("emit/runtime/nullable.rs"),
+            source: include_str!("emit/runtime/nullable.rs").to_string(),
         },
     ]
+}
+
+/// The error module, with only the decoding helpers the client calls: a helper that no
+/// operation needs would be dead code in the generated crate.
+fn error_rs(api: &Api) -> String {
+    let mut source = include_str!("emit/runtime/error.rs").to_string();
+    if client::uses_decode_body(api) {
+        source.push('\n');
+        source.push_str(include_str!("emit/runtime/decode_body.rs"));
+    }
+    if client::uses_decode_error(api) {
+        source.push('\n');
+        source.push_str(include_str!("emit/runtime/decode_error.rs"));
+    }
+    source
 }
 
 /// An identifier from a name the IR already made legal.
@@ -185,7 +200,11 @@ fn usage_example(api: &Api, crate_ident: &str) -> Vec<String> {
         .find_map(|op| client::example_call(api, op));
     match call {
         Some((imports, body)) => {
-            lines.push(format!("use {crate_ident}::{{{}}};", imports.join(", ")));
+            let imports = match imports.as_slice() {
+                [only] => only.clone(),
+                _ => format!("{{{}}}", imports.join(", ")),
+            };
+            lines.push(format!("use {crate_ident}::{imports};"));
             lines.push(String::new());
             lines.push(format!("let client = {client};"));
             lines.extend(body);

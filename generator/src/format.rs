@@ -15,7 +15,7 @@ pub fn format(emitted: Vec<Emitted>, settings: &Settings) -> Result<Vec<Generate
                 let source = tokens.to_string();
                 rust_file(path, &source, settings)
             }
-            Emitted::RustSource { path, source } => rust_file(path, source, settings),
+            Emitted::RustSource { path, source } => rust_file(path, &source, settings),
             Emitted::Toml { path, text } => Ok(GeneratedFile {
                 path: path.to_string(),
                 contents: text,
@@ -91,6 +91,7 @@ fn starts_item(before: &str, line: &str) -> bool {
     };
     let ends_item = before_trimmed == "}"
         || (before_trimmed.ends_with(';') && item_like(before_trimmed))
+        || (before_trimmed.ends_with("{}") && item_like(before_trimmed))
         || before_trimmed.ends_with("};");
     if indent(before) != indent(line) || !ends_item || !item_like(trimmed) {
         return false;

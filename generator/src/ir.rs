@@ -159,6 +159,10 @@ pub struct Docs {
 pub struct Operation {
     /// snake_case method name.
     pub rust_name: String,
+    /// The `Client` method that builds the request without sending it.
+    pub request_fn: String,
+    /// The free function that decodes a response.
+    pub decode_fn: String,
     /// PascalCase stem for the operation's own types (`CreateContact`).
     pub type_stem: String,
     pub operation_id: Option<String>,

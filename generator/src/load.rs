@@ -76,7 +76,12 @@ pub fn load(path: &Path) -> Result<Spec, Error> {
 /// Parses one file as JSON (by extension) or YAML, into a JSON value.
 fn read_document(path: &Path) -> Result<Value, Diagnostic> {
     let text = std::fs::read_to_string(path).map_err(|err| {
-        Diagnostic::new(path, "#", format!("cannot read the spec file: {err}"))
+        // The operating system's wording of "not found" differs between platforms.
+        let reason = match err.kind() {
+            std::io::ErrorKind::NotFound => "no such file".to_string(),
+            _ => err.to_string(),
+        };
+        Diagnostic::new(path, "#", format!("cannot read the spec file: {reason}"))
             .help("check that the path exists and is a readable UTF-8 file")
     })?;
     let is_json = path
@@ -84,7 +89,11 @@ fn read_document(path: &Path) -> Result<Value, Diagnostic> {
         .is_some_and(|ext| ext.eq_ignore_ascii_case("json"));
     if is_json {
         serde_json::from_str(&text).map_err(|err| {
-            Diagnostic::new(path, "#", format!("invalid JSON: {err}"))
+            // serde_json ends its message with the place, which the diagnostic shows already.
+            let message = err.to_string();
+            let place = format!(" at line {} column {}", err.line(), err.column());
+            let message = message.strip_suffix(&place).unwrap_or(&message);
+            Diagnostic::new(path, "#", format!("invalid JSON: {message}"))
                 .at_line(err.line(), err.column())
                 .help("fix the JSON syntax at the place shown")
         })

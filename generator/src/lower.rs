@@ -97,8 +97,12 @@ impl<'a> Lowerer<'a> {
         };
         let mut spec_names: Vec<&String> = components.schemas.keys().collect();
         spec_names.sort();
-        for spec_name in spec_names {
-            let rust_name = self.type_names.claim(&names::type_name(spec_name));
+        let bases: Vec<(&str, String)> = spec_names
+            .iter()
+            .map(|spec_name| (spec_name.as_str(), names::type_name(spec_name)))
+            .collect();
+        let rust_names = self.type_names.claim_all(&bases);
+        for (spec_name, rust_name) in spec_names.into_iter().zip(rust_names) {
             self.component_types.insert(spec_name.clone(), rust_name);
         }
     }

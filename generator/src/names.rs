@@ -148,12 +148,14 @@ impl NameSet {
         }
     }
 
-    /// Claims `base`, or `base2`, `base3`... when it is taken (`base_2` for snake_case names).
+    /// Claims `base`, or `base2`, `base3`... when it is taken (`base_2` for snake_case names,
+    /// `type_2` for a name that already ends in `_`).
     pub fn claim(&mut self, base: &str) -> String {
         if self.taken.insert(base.to_string()) {
             return base.to_string();
         }
-        let separator = if base.contains('_') || base.chars().all(|c| !c.is_ascii_uppercase()) {
+        let snake_case = base.contains('_') || base.chars().all(|c| !c.is_ascii_uppercase());
+        let separator = if snake_case && !base.ends_with('_') {
             "_"
         } else {
             ""
@@ -164,9 +166,38 @@ impl NameSet {
             .expect("an unbounded range always yields a free name")
     }
 
+    /// Claims one name per `(spec_name, base)` pair and returns them in the same order.
+    /// A spec name that is already its own Rust name (`id`, `UserDto`) is served first, so
+    /// it keeps that name when another spec name (`@id`, `userDTO`) converts to the same one;
+    /// the rest are claimed in order.
+    pub fn claim_all(&mut self, names: &[(&str, String)]) -> Vec<String> {
+        let mut claimed: Vec<Option<String>> = names
+            .iter()
+            .map(|(spec_name, base)| {
+                (*spec_name == base.as_str() && !self.contains(base)).then(|| self.claim(base))
+            })
+            .collect();
+        for (slot, (_, base)) in claimed.iter_mut().zip(names) {
+            if slot.is_none() {
+                *slot = Some(self.claim(base));
+            }
+        }
+        claimed.into_iter().flatten().collect()
+    }
+
     pub fn contains(&self, name: &str) -> bool {
         self.taken.contains(name)
     }
+}
+
+/// The `Client` method that builds an operation's request without sending it.
+pub fn request_method(operation: &str) -> String {
+    snake(&format!("{operation} request"), "request")
+}
+
+/// The free function that decodes a response to an operation.
+pub fn decode_function(operation: &str) -> String {
+    snake(&format!("decode {operation}"), "decode")
 }
 
 /// The reason phrase of a status code as a variant name, e.g. `UnprocessableEntity` for 422.
@@ -267,5 +298,33 @@ mod tests {
         assert_eq!(types.claim("Client"), "Client2");
         assert_eq!(types.claim("UserDto"), "UserDto");
         assert_eq!(types.claim("UserDto"), "UserDto2");
+        let mut keywords = NameSet::default();
+        assert_eq!(keywords.claim(&snake("self", "f")), "self_");
+        assert_eq!(keywords.claim(&snake("Self", "f")), "self_2");
+    }
+
+    #[test]
+    fn exact_names_are_served_first() {
+        let spec = ["@id", "id", "_id", "ID"];
+        let pairs: Vec<(&str, String)> = spec.iter().map(|n| (*n, snake(n, "f"))).collect();
+        let mut fields = NameSet::default();
+        assert_eq!(fields.claim_all(&pairs), ["id_2", "id", "id_3", "id_4"]);
+        let pairs = [
+            ("UserDto", type_name("UserDto")),
+            ("userDTO", type_name("userDTO")),
+        ];
+        let mut reversed = NameSet::default();
+        assert_eq!(
+            reversed.claim_all(&[pairs[1].clone(), pairs[0].clone()]),
+            ["UserDto2", "UserDto"]
+        );
+    }
+
+    #[test]
+    fn operation_helpers_are_snake_case() {
+        assert_eq!(request_method("type_"), "type_request");
+        assert_eq!(decode_function("type_"), "decode_type");
+        assert_eq!(request_method("create_contact"), "create_contact_request");
+        assert_eq!(decode_function("create_contact"), "decode_create_contact");
     }
 }

@@ -7,7 +7,10 @@ use std::path::{Path, PathBuf};
 
 /// The workspace root.
 pub fn root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).parent().expect("tests/ sits in the workspace").to_path_buf()
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .expect("tests/ sits in the workspace")
+        .to_path_buf()
 }
 
 /// The main spec, `spec/create-contact.yaml`.
@@ -34,8 +37,14 @@ pub fn main_settings() -> generator::Settings {
 
 /// Settings for a fixture crate, named after its file.
 pub fn fixture_settings(spec: &Path) -> generator::Settings {
-    let stem = spec.file_stem().and_then(|s| s.to_str()).unwrap_or("fixture");
-    let mut settings = generator::Settings::new(format!("fixture-{stem}"), format!("tests/fixtures/ok/{stem}.yaml"));
+    let stem = spec
+        .file_stem()
+        .and_then(|s| s.to_str())
+        .unwrap_or("fixture");
+    let mut settings = generator::Settings::new(
+        format!("fixture-{stem}"),
+        format!("tests/fixtures/ok/{stem}.yaml"),
+    );
     settings.regenerate_command = "cargo insta test (fixture)".to_string();
     settings
 }

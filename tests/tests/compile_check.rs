@@ -16,28 +16,56 @@ fn generated_crates_build_standalone_clippy_and_rustdoc_clean() {
     let mut fixture_specs: Vec<_> = std::fs::read_dir(codegen_tests::fixtures("ok"))
         .expect("tests/fixtures/ok exists")
         .map(|entry| entry.expect("readable entry").path())
-        .filter(|path| path.extension().is_some_and(|ext| ext == "yaml" || ext == "json"))
+        .filter(|path| {
+            path.extension()
+                .is_some_and(|ext| ext == "yaml" || ext == "json")
+        })
         .collect();
     fixture_specs.sort();
     assert!(!fixture_specs.is_empty(), "no fixture specs found");
     for spec in &fixture_specs {
         let settings = codegen_tests::fixture_settings(spec);
-        let files = generator::generate(spec, &settings).unwrap_or_else(|e| panic!("{} does not generate:\n{e}", spec.display()));
+        let files = generator::generate(spec, &settings)
+            .unwrap_or_else(|e| panic!("{} does not generate:\n{e}", spec.display()));
         let dir = crates.join(&settings.crate_name);
         for file in files {
             let path = dir.join(&file.path);
-            std::fs::create_dir_all(path.parent().expect("file in a folder")).expect("create folder");
+            std::fs::create_dir_all(path.parent().expect("file in a folder"))
+                .expect("create folder");
             std::fs::write(&path, file.contents).expect("write generated file");
         }
     }
 
-    std::fs::write(workspace.path().join("Cargo.toml"), "[workspace]\nresolver = \"2\"\nmembers = [\"crates/*\"]\n").expect("write manifest");
+    std::fs::write(
+        workspace.path().join("Cargo.toml"),
+        "[workspace]\nresolver = \"2\"\nmembers = [\"crates/*\"]\n",
+    )
+    .expect("write manifest");
     // The project's lock file pins the same dependency versions the workspace already built.
-    std::fs::copy(root.join("Cargo.lock"), workspace.path().join("Cargo.lock")).expect("copy Cargo.lock");
+    std::fs::copy(root.join("Cargo.lock"), workspace.path().join("Cargo.lock"))
+        .expect("copy Cargo.lock");
 
     let target = root.join("target/compile-check");
-    cargo(workspace.path(), &target, &["clippy", "--workspace", "--all-targets", "--offline", "--", "-D", "warnings"], &[]);
-    cargo(workspace.path(), &target, &["doc", "--workspace", "--no-deps", "--offline"], &[("RUSTDOCFLAGS", "-D warnings")]);
+    cargo(
+        workspace.path(),
+        &target,
+        &[
+            "clippy",
+            "--workspace",
+            "--all-targets",
+            "--offline",
+            "--",
+            "-D",
+            "warnings",
+        ],
+        &[],
+    );
+    cargo(
+        workspace.path(),
+        &target,
+        &["doc", "--workspace", "--no-deps", "--offline"],
+        &[("RUSTDOCFLAGS", "-D warnings")],
+    );
 }
 
 fn cargo(dir: &Path, target: &Path, args: &[&str], env: &[(&str, &str)]) {

@@ -5,7 +5,8 @@ use std::collections::BTreeSet;
 
 #[test]
 fn checked_in_crate_matches_a_fresh_generation() {
-    let files = generator::generate(&codegen_tests::main_spec(), &codegen_tests::main_settings()).expect("the main spec generates");
+    let files = generator::generate(&codegen_tests::main_spec(), &codegen_tests::main_settings())
+        .expect("the main spec generates");
     let generated = codegen_tests::root().join("generated");
     let mut stale = Vec::new();
     for file in &files {
@@ -14,7 +15,10 @@ fn checked_in_crate_matches_a_fresh_generation() {
             stale.push(file.path.clone());
         }
     }
-    assert!(stale.is_empty(), "generated/ is stale in {stale:?}; run `cargo xtask codegen`");
+    assert!(
+        stale.is_empty(),
+        "generated/ is stale in {stale:?}; run `cargo xtask codegen`"
+    );
 
     let expected: BTreeSet<String> = files.iter().map(|f| f.path.clone()).collect();
     let on_disk: BTreeSet<String> = ["Cargo.toml"]
@@ -23,8 +27,16 @@ fn checked_in_crate_matches_a_fresh_generation() {
         .chain(
             std::fs::read_dir(generated.join("src"))
                 .expect("generated/src exists")
-                .map(|entry| format!("src/{}", entry.expect("readable entry").file_name().to_string_lossy())),
+                .map(|entry| {
+                    format!(
+                        "src/{}",
+                        entry.expect("readable entry").file_name().to_string_lossy()
+                    )
+                }),
         )
         .collect();
-    assert_eq!(on_disk, expected, "generated/ holds files the generator does not make, or lacks some");
+    assert_eq!(
+        on_disk, expected,
+        "generated/ holds files the generator does not make, or lacks some"
+    );
 }

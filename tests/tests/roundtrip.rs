@@ -590,7 +590,11 @@ fn custom_field_value_decodes_each_shape_into_its_variant() {
     // Shapes the spec does not list are kept as received instead of failing the whole body.
     for value in [json!(true), json!(null), json!([1, 2])] {
         let decoded = assert_roundtrip!(CustomFieldValue, &value);
-        assert_eq!(decoded, CustomFieldValue::Other(value.clone()), "{value} is not kept as Other");
+        assert_eq!(
+            decoded,
+            CustomFieldValue::Other(value.clone()),
+            "{value} is not kept as Other"
+        );
     }
 }
 

@@ -24,16 +24,10 @@ pub fn emit_client(api: &Api) -> TokenStream {
     let uses_body = api.operations.iter().any(|op| op.body.is_some());
     let content_type = uses_body.then(|| quote!(CONTENT_TYPE,));
     let authorization = api.uses_bearer.then(|| quote!(AUTHORIZATION,));
-    let uses_decode_error = api
-        .operations
-        .iter()
-        .any(|op| op.errors.iter().any(|r| r.ty.is_some()));
-    let decode_error = uses_decode_error.then(|| quote!(decode_error,));
-    let uses_decode_body = api
-        .operations
-        .iter()
-        .any(|op| op.success.iter().any(|r| r.ty.is_some()));
-    let decode_body = uses_decode_body.then(|| quote!(decode_body,));
+    let header_value =
+        (api.uses_bearer || uses_header_parameters(api)).then(|| quote!(HeaderValue,));
+    let decode_error = uses_decode_error(api).then(|| quote!(decode_error,));
+    let decode_body = uses_decode_body(api).then(|| quote!(decode_body,));
     let uses_error_response = api
         .operations
         .iter()
@@ -42,7 +36,7 @@ pub fn emit_client(api: &Api) -> TokenStream {
     quote! {
         //! The HTTP client: one method per operation of the API.
 
-        use reqwest::header::{HeaderMap, HeaderValue, ACCEPT, #authorization #content_type};
+        use reqwest::header::{HeaderMap, #header_value ACCEPT, #authorization #content_type};
         use reqwest::{Method, StatusCode, Url};
 
         use crate::error::{#decode_body #decode_error unexpected_status, Error, #error_response};
@@ -51,6 +45,28 @@ pub fn emit_client(api: &Api) -> TokenStream {
         #core
         #(#operations)*
     }
+}
+
+/// Whether some documented error response has a body (the client then needs `decode_error`).
+pub fn uses_decode_error(api: &Api) -> bool {
+    api.operations
+        .iter()
+        .any(|op| op.errors.iter().any(|r| r.ty.is_some()))
+}
+
+/// Whether some documented success response has a body (the client then needs `decode_body`).
+pub fn uses_decode_body(api: &Api) -> bool {
+    api.operations
+        .iter()
+        .any(|op| op.success.iter().any(|r| r.ty.is_some()))
+}
+
+fn uses_header_parameters(api: &Api) -> bool {
+    api.operations.iter().any(|op| {
+        op.parameters
+            .iter()
+            .any(|p| p.location == ParameterLocation::Header)
+    })
 }
 
 /// Named types the client code mentions (bodies, parameters, responses).
@@ -101,12 +117,28 @@ fn emit_core(api: &Api) -> TokenStream {
     let token_param = api.uses_bearer.then(|| quote!(token: impl Into<String>,));
     let token_arg = api.uses_bearer.then(|| quote!(token,));
     let token_init = api.uses_bearer.then(|| quote!(token: token.into(),));
+    let clone_doc = if api.uses_bearer {
+        " Cheap to clone: clones share one connection pool. Its `Debug` output never shows the token."
+    } else {
+        " Cheap to clone: clones share one connection pool."
+    };
     let token_doc = if api.uses_bearer {
         " that authenticates with the bearer `token`"
     } else {
         ""
     };
 
+    // `Client::new()` without arguments: clippy (and users) expect `Default` too.
+    let default_impl = (default_server.is_some() && !api.uses_bearer).then(|| {
+        quote! {
+            impl Default for Client {
+                /// The same as [`Client::new`].
+                fn default() -> Self {
+                    Self::new()
+                }
+            }
+        }
+    });
     let (constant, new_fns) = match default_server {
         Some(url) => {
             let new_doc = format!(" Creates a client for [`DEFAULT_BASE_URL`]{token_doc}.");
@@ -166,12 +198,7 @@ fn emit_core(api: &Api) -> TokenStream {
             }
         }
     });
-    let uses_header_params = api.operations.iter().any(|op| {
-        op.parameters
-            .iter()
-            .any(|p| p.location == ParameterLocation::Header)
-    });
-    let header_value = uses_header_params.then(|| {
+    let header_value = uses_header_parameters(api).then(|| {
         quote! {
             fn header_value<E>(name: &str, value: &str) -> Result<HeaderValue, Error<E>> {
                 HeaderValue::from_str(value)
@@ -184,7 +211,7 @@ fn emit_core(api: &Api) -> TokenStream {
 
         #[doc = #title]
         ///
-        /// Cheap to clone: clones share one connection pool. Its `Debug` output never shows the token.
+        #[doc = #clone_doc]
         #[derive(Clone)]
         pub struct Client {
             http: reqwest::Client,
@@ -233,6 +260,8 @@ fn emit_core(api: &Api) -> TokenStream {
                 Ok((status, headers, body.to_vec()))
             }
         }
+
+        #default_impl
 
         #header_value
     }
@@ -296,8 +325,8 @@ fn arguments(op: &Operation) -> (Vec<TokenStream>, Vec<TokenStream>) {
 
 fn emit_operation(api: &Api, op: &Operation) -> TokenStream {
     let method_name = ident(&op.rust_name);
-    let request_fn = format_ident!("{}_request", op.rust_name);
-    let decode_fn = format_ident!("decode_{}", op.rust_name);
+    let request_fn = ident(&op.request_fn);
+    let decode_fn = ident(&op.decode_fn);
     let error_enum = ident(&op.error_enum);
     let success = success_type(op);
     let (params, names) = arguments(op);
@@ -617,8 +646,13 @@ fn push_arm(
 
 fn emit_body_enums(op: &Operation) -> TokenStream {
     let method = &op.rust_name;
-    let error_doc =
-        format!(" Documented error bodies of [`Client::{method}`], one variant per status.");
+    let error_doc = if op.errors.is_empty() {
+        format!(
+            " [`Client::{method}`] has no documented error responses, so this enum has no values."
+        )
+    } else {
+        format!(" Documented error bodies of [`Client::{method}`], one variant per status.")
+    };
     let error_enum = ident(&op.error_enum);
     let error_variants = op.errors.iter().map(response_variant);
     let success_enum = op.success_enum.as_ref().map(|name| {

@@ -14,14 +14,19 @@ use crate::ir::{
 };
 use crate::names::{self, NameSet};
 
-/// Client methods the generated `Client` defines itself.
+/// Methods the generated `Client` defines itself, or has from the traits it implements.
 const CLIENT_METHODS: &[&str] = &[
     "new",
     "with_base_url",
     "with_http_client",
     "base_url",
     "http_client",
+    "url",
+    "authorization",
     "send",
+    "clone",
+    "default",
+    "fmt",
 ];
 
 /// Headers that OpenAPI says are not parameters: the client sets them itself.
@@ -62,6 +67,13 @@ impl<'a> Lowerer<'a> {
                 );
                 operations.push(lowered);
             }
+        }
+        // Helpers are named after every operation has its name, so an operation is never
+        // renamed because another one's helper took its name first.
+        let mut decode_names = NameSet::with_reserved(["header_value"]);
+        for operation in &mut operations {
+            operation.request_fn = method_names.claim(&names::request_method(&operation.rust_name));
+            operation.decode_fn = decode_names.claim(&names::decode_function(&operation.rust_name));
         }
         operations
     }
@@ -177,8 +189,15 @@ impl<'a> Lowerer<'a> {
         }
 
         let path_segments = self.path_segments(path, &parameters, &pointer);
-        let params_struct = (!query_fields.is_empty())
-            .then(|| self.params_struct(&type_stem, query_fields, &mut parameters, &pointer));
+        let params_struct = (!query_fields.is_empty()).then(|| {
+            self.params_struct(
+                &rust_name,
+                &type_stem,
+                query_fields,
+                &mut parameters,
+                &pointer,
+            )
+        });
         let body = self.request_body(operation, &type_stem, &pointer);
         let (success, errors) = self.responses(operation, &type_stem, &pointer);
         let success_enum =
@@ -187,6 +206,8 @@ impl<'a> Lowerer<'a> {
 
         Operation {
             rust_name,
+            request_fn: String::new(),
+            decode_fn: String::new(),
             type_stem,
             operation_id: operation.operation_id.clone(),
             method: method.to_ascii_uppercase(),
@@ -342,6 +363,7 @@ impl<'a> Lowerer<'a> {
     /// Query and header parameters become one struct with a constructor and setters.
     fn params_struct(
         &mut self,
+        method: &str,
         type_stem: &str,
         fields: Vec<(String, ParameterLocation, TypeRef, bool, Docs)>,
         parameters: &mut Vec<Parameter>,
@@ -373,8 +395,7 @@ impl<'a> Lowerer<'a> {
         }
         let doc = Docs {
             summary: Some(format!(
-                "Query and header parameters of [`Client::{}`](crate::Client).",
-                names::snake(type_stem, "op")
+                "Query and header parameters of `Client::{method}`."
             )),
             ..Docs::default()
         };

@@ -495,10 +495,8 @@ impl<'a> Lowerer<'a> {
         properties: Vec<(&'a str, SchemaRef<'a>, String)>,
         required: &[String],
     ) -> Struct {
-        let mut field_names = NameSet::default();
         let mut fields: Vec<Field> = Vec::with_capacity(properties.len());
         for (wire, schema, pointer) in properties {
-            let field_name = names::snake(wire, "field");
             let hint = format!("{rust_name}{}", names::pascal(wire, "Field", "V"));
             let ty = self.schema_type(schema, &hint, &pointer);
             let doc = match schema {
@@ -506,7 +504,7 @@ impl<'a> Lowerer<'a> {
                 SchemaRef::Ref(_) => Docs::default(),
             };
             let field = Field {
-                rust_name: String::new(),
+                rust_name: names::snake(wire, "field"),
                 wire_name: wire.to_string(),
                 ty,
                 required: required.iter().any(|name| name == wire),
@@ -523,10 +521,17 @@ impl<'a> Lowerer<'a> {
                 existing.doc = field.doc;
                 continue;
             }
-            fields.push(Field {
-                rust_name: field_names.claim(&field_name),
-                ..field
-            });
+            fields.push(field);
+        }
+        // Named once every property is known, so that a property whose wire name is already
+        // a Rust name keeps it whatever order the spec lists them in.
+        let bases: Vec<(&str, String)> = fields
+            .iter()
+            .map(|field| (field.wire_name.as_str(), field.rust_name.clone()))
+            .collect();
+        let rust_names = NameSet::default().claim_all(&bases);
+        for (field, rust_name) in fields.iter_mut().zip(rust_names) {
+            field.rust_name = rust_name;
         }
         Struct {
             fields,
@@ -620,6 +625,45 @@ impl<'a> Lowerer<'a> {
             variants.push(UnionVariant {
                 rust_name: variant_names.claim(&base),
                 ty,
+                doc,
+                from_impl: false,
+            });
+        }
+        // serde_json keeps 100 and 100.0 apart, and a whole number read into `f64` would be
+        // sent back as `100.0`: an integer variant, tried first, keeps whole numbers whole.
+        let has_integer = variants
+            .iter()
+            .any(|v| matches!(v.ty, TypeRef::I32 | TypeRef::I64));
+        if let Some(position) = variants
+            .iter()
+            .position(|v| v.ty == TypeRef::F64)
+            .filter(|_| !has_integer)
+        {
+            let doc = Docs {
+                description: Some(
+                    "A whole number, kept whole (the description says `number`).".to_string(),
+                ),
+                ..Docs::default()
+            };
+            let integer = UnionVariant {
+                rust_name: variant_names.claim("Integer"),
+                ty: TypeRef::I64,
+                doc,
+                from_impl: false,
+            };
+            variants.insert(position, integer);
+        }
+        // A server may send a shape no variant describes; keeping it beats failing the whole body.
+        if !variants.iter().any(|v| v.ty == TypeRef::Json) {
+            let doc = Docs {
+                description: Some(
+                    "A value of none of the documented shapes, kept as received.".to_string(),
+                ),
+                ..Docs::default()
+            };
+            variants.push(UnionVariant {
+                rust_name: variant_names.claim("Other"),
+                ty: TypeRef::Json,
                 doc,
                 from_impl: false,
             });

@@ -4,7 +4,6 @@ use std::fmt;
 
 use reqwest::header::HeaderMap;
 use reqwest::StatusCode;
-use serde::de::DeserializeOwned;
 
 /// Why a call did not return its documented success value.
 ///
@@ -98,29 +97,7 @@ impl<E: fmt::Debug> std::error::Error for Error<E> {
     }
 }
 
-/// Decodes a success body.
-pub(crate) fn decode_body<T: DeserializeOwned, E>(status: StatusCode, headers: HeaderMap, body: &[u8]) -> Result<T, Error<E>> {
-    serde_json::from_slice(body).map_err(|source| decode_failure(status, headers, body, source))
-}
-
-/// Decodes a documented error body and wraps it in the operation's error enum.
-pub(crate) fn decode_error<T: DeserializeOwned, E>(
-    status: StatusCode,
-    headers: HeaderMap,
-    body: &[u8],
-    wrap: fn(T) -> E,
-) -> Error<E> {
-    match serde_json::from_slice(body) {
-        Ok(decoded) => Error::Api(Box::new(ErrorResponse { status, headers, body: wrap(decoded) })),
-        Err(source) => decode_failure(status, headers, body, source),
-    }
-}
-
 /// A status the operation does not document.
 pub(crate) fn unexpected_status<E>(status: StatusCode, headers: HeaderMap, body: &[u8]) -> Error<E> {
     Error::UnexpectedStatus(Box::new(ErrorResponse { status, headers, body: body.to_vec() }))
-}
-
-fn decode_failure<E>(status: StatusCode, headers: HeaderMap, body: &[u8], source: serde_json::Error) -> Error<E> {
-    Error::Decode { response: Box::new(ErrorResponse { status, headers, body: body.to_vec() }), source }
 }
