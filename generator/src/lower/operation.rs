@@ -271,23 +271,42 @@ impl<'a> Lowerer<'a> {
         parameter: &'a ReferenceOr<SpecParameter>,
         pointer: &str,
     ) -> Option<&'a SpecParameter> {
-        match parameter {
-            ReferenceOr::Item(parameter) => Some(parameter),
-            ReferenceOr::Reference { reference } => {
-                let found = reference
-                    .strip_prefix("#/components/parameters/")
-                    .and_then(|name| self.openapi.components.as_ref()?.parameters.get(name))
-                    .and_then(ReferenceOr::as_item);
-                if found.is_none() {
-                    self.error(
-                        pointer,
-                        format!("`$ref` `{reference}` does not name a parameter"),
-                        "point it at `#/components/parameters/<name>`",
-                    );
-                }
-                found
-            }
+        self.component(
+            parameter,
+            "parameters",
+            "a parameter",
+            |c| &c.parameters,
+            pointer,
+        )
+    }
+
+    /// What a `$ref` to `#/components/<section>/<name>` names, or a diagnostic saying it
+    /// names nothing of that kind (`what`).
+    fn component<T>(
+        &mut self,
+        item: &'a ReferenceOr<T>,
+        section: &str,
+        what: &str,
+        pick: impl Fn(&'a openapiv3::Components) -> &'a indexmap::IndexMap<String, ReferenceOr<T>>,
+        pointer: &str,
+    ) -> Option<&'a T> {
+        let reference = match item {
+            ReferenceOr::Item(item) => return Some(item),
+            ReferenceOr::Reference { reference } => reference,
+        };
+        let openapi = self.openapi;
+        let found = reference
+            .strip_prefix(&format!("#/components/{section}/"))
+            .and_then(|name| pick(openapi.components.as_ref()?).get(name))
+            .and_then(ReferenceOr::as_item);
+        if found.is_none() {
+            self.error(
+                pointer,
+                format!("`$ref` `{reference}` does not name {what}"),
+                format!("point it at `#/components/{section}/<name>`"),
+            );
         }
+        found
     }
 
     /// The only value a string schema allows, when it allows exactly one.
@@ -422,26 +441,13 @@ impl<'a> Lowerer<'a> {
         pointer: &str,
     ) -> Option<RequestBody> {
         let body_pointer = pointer_push(pointer, "requestBody");
-        let body = match operation.request_body.as_ref()? {
-            ReferenceOr::Item(body) => body,
-            ReferenceOr::Reference { reference } => {
-                let found = reference
-                    .strip_prefix("#/components/requestBodies/")
-                    .and_then(|name| self.openapi.components.as_ref()?.request_bodies.get(name))
-                    .and_then(ReferenceOr::as_item);
-                match found {
-                    Some(body) => body,
-                    None => {
-                        self.error(
-                            &body_pointer,
-                            format!("`$ref` `{reference}` does not name a request body"),
-                            "point it at `#/components/requestBodies/<name>`",
-                        );
-                        return None;
-                    }
-                }
-            }
-        };
+        let body = self.component(
+            operation.request_body.as_ref()?,
+            "requestBodies",
+            "a request body",
+            |c| &c.request_bodies,
+            &body_pointer,
+        )?;
         let (media_type, media) = match json_media(&body.content) {
             Some(found) => found,
             None => {
@@ -523,25 +529,14 @@ impl<'a> Lowerer<'a> {
             .filter(|(status, _, _)| is_success(*status))
             .count();
         for (status, response, response_pointer) in listed {
-            let response = match response {
-                ReferenceOr::Item(response) => response,
-                ReferenceOr::Reference { reference } => {
-                    let found = reference
-                        .strip_prefix("#/components/responses/")
-                        .and_then(|name| self.openapi.components.as_ref()?.responses.get(name))
-                        .and_then(ReferenceOr::as_item);
-                    match found {
-                        Some(response) => response,
-                        None => {
-                            self.error(
-                                &response_pointer,
-                                format!("`$ref` `{reference}` does not name a response"),
-                                "point it at `#/components/responses/<name>`",
-                            );
-                            continue;
-                        }
-                    }
-                }
+            let Some(response) = self.component(
+                response,
+                "responses",
+                "a response",
+                |c| &c.responses,
+                &response_pointer,
+            ) else {
+                continue;
             };
             let variant_base = match status {
                 StatusMatch::Code(code) => names::status_variant(code),
