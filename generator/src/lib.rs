@@ -21,6 +21,7 @@ pub mod ir;
 pub mod load;
 pub mod lower;
 pub mod names;
+mod overlay;
 
 use std::path::Path;
 
@@ -73,7 +74,16 @@ pub struct GeneratedFile {
 
 /// Runs the whole pipeline on the spec at `spec_path`.
 pub fn generate(spec_path: &Path, settings: &Settings) -> Result<Vec<GeneratedFile>, Error> {
-    let spec = load::load(spec_path)?;
+    generate_with(spec_path, &load::LoadOptions::default(), settings)
+}
+
+/// [`generate`], with overlays and reference settings for loading.
+pub fn generate_with(
+    spec_path: &Path,
+    options: &load::LoadOptions,
+    settings: &Settings,
+) -> Result<Vec<GeneratedFile>, Error> {
+    let spec = load::load_with(spec_path, options)?;
     let api = lower::lower(&spec)?;
     generate_from_ir(&api, settings)
 }

@@ -32,12 +32,41 @@ const COMPONENT_KINDS: &[&str] = &[
     "callbacks",
 ];
 
+/// How to load a spec beyond reading it: fixes to apply, and where references may lead.
+///
+/// ```
+/// let options = generator::load::LoadOptions {
+///     overlays: vec!["spec/overlays/highlevel-contacts.yaml".into()],
+///     ref_rewrites: vec![("../common/".into(), "common/".into())],
+///     ..Default::default()
+/// };
+/// # let _ = options;
+/// ```
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct LoadOptions {
+    /// OpenAPI Overlay files, applied in order to the spec before anything else.
+    pub overlays: Vec<PathBuf>,
+    /// The folder that relative `$ref`s may reach into; by default the spec's own folder.
+    pub ref_root: Option<PathBuf>,
+    /// Rewrites of the file part of `$ref`s, `(from prefix, to prefix)`, applied first to
+    /// last, for specs published with a folder layout that differs from their refs.
+    pub ref_rewrites: Vec<(String, String)>,
+}
+
 /// Reads and checks the spec at `path`, following `$ref`s into other files.
 pub fn load(path: &Path) -> Result<Spec, Error> {
-    let root = read_document(path).map_err(Error::spec)?;
+    load_with(path, &LoadOptions::default())
+}
+
+/// [`load`], with overlays and reference settings.
+pub fn load_with(path: &Path, options: &LoadOptions) -> Result<Spec, Error> {
+    let mut root = read_document(path).map_err(Error::spec)?;
+    for overlay in &options.overlays {
+        crate::overlay::apply(&mut root, overlay).map_err(Error::Spec)?;
+    }
     check_version(path, &root).map_err(Error::spec)?;
 
-    let mut bundler = Bundler::new(path, &root);
+    let mut bundler = Bundler::new(path, &root, options);
     let mut root = root;
     bundler.rewrite(&mut root, path, "#".to_string(), true);
     let Bundler {
@@ -74,7 +103,7 @@ pub fn load(path: &Path) -> Result<Spec, Error> {
 }
 
 /// Parses one file as JSON (by extension) or YAML, into a JSON value.
-fn read_document(path: &Path) -> Result<Value, Diagnostic> {
+pub(crate) fn read_document(path: &Path) -> Result<Value, Diagnostic> {
     let text = std::fs::read_to_string(path).map_err(|err| {
         // The operating system's wording of "not found" differs between platforms.
         let reason = match err.kind() {
@@ -178,11 +207,12 @@ struct Bundler {
     imports: Vec<(String, String, Value)>,
     /// Non-component targets being inlined, to stop a reference cycle.
     inlining: Vec<Target>,
+    ref_rewrites: Vec<(String, String)>,
     diagnostics: Vec<Diagnostic>,
 }
 
 impl Bundler {
-    fn new(root_file: &Path, root: &Value) -> Self {
+    fn new(root_file: &Path, root: &Value, options: &LoadOptions) -> Self {
         let mut taken = BTreeMap::new();
         for kind in COMPONENT_KINDS {
             let names = root
@@ -201,6 +231,7 @@ impl Bundler {
             taken,
             imports: Vec::new(),
             inlining: Vec::new(),
+            ref_rewrites: options.ref_rewrites.clone(),
             diagnostics: Vec::new(),
         }
     }
@@ -254,6 +285,8 @@ impl Bundler {
             return None;
         }
         let (file_part, fragment) = reference.split_once('#').unwrap_or((reference, ""));
+        let file_part = self.rewritten(file_part);
+        let file_part = file_part.as_str();
         if file_part.is_empty() && in_root {
             return None;
         }
@@ -313,6 +346,16 @@ impl Bundler {
                 Some(Resolved::Inline(copy))
             }
         }
+    }
+
+    fn rewritten(&self, file_part: &str) -> String {
+        let mut file_part = file_part.to_string();
+        for (from, to) in &self.ref_rewrites {
+            if let Some(rest) = file_part.strip_prefix(from.as_str()) {
+                file_part = format!("{to}{rest}");
+            }
+        }
+        file_part
     }
 
     fn document(&mut self, path: &Path, from: &Path, site: &str) -> Option<&Value> {

@@ -36,6 +36,53 @@ struct CodegenArgs {
     /// Write nothing; exit 1 with a diff when the output folder is not what generation gives.
     #[arg(long)]
     check: bool,
+    #[command(flatten)]
+    load: LoadArgs,
+}
+
+/// How to read a spec: fixes to apply and where its `$ref`s may lead.
+#[derive(clap::Args, Default)]
+struct LoadArgs {
+    /// An OpenAPI Overlay 1.0 file applied before generation; repeat to apply several in order.
+    #[arg(long = "overlay", value_name = "FILE")]
+    overlays: Vec<PathBuf>,
+    /// The folder relative `$ref`s may reach into [default: the spec's folder].
+    #[arg(long, value_name = "DIR")]
+    ref_root: Option<PathBuf>,
+    /// Rewrite the file part of `$ref`s that start with FROM to start with TO (e.g. `../common/=common/`).
+    #[arg(long = "ref-rewrite", value_name = "FROM=TO", value_parser = parse_rewrite)]
+    ref_rewrites: Vec<(String, String)>,
+}
+
+impl LoadArgs {
+    fn options(&self) -> generator::load::LoadOptions {
+        generator::load::LoadOptions {
+            overlays: self.overlays.clone(),
+            ref_root: self.ref_root.clone(),
+            ref_rewrites: self.ref_rewrites.clone(),
+        }
+    }
+
+    /// The flags again, for the command named in file headers.
+    fn flags(&self, root: &Path) -> String {
+        let mut flags = String::new();
+        for overlay in &self.overlays {
+            flags.push_str(&format!(" --overlay {}", display_path(overlay, root)));
+        }
+        if let Some(ref_root) = &self.ref_root {
+            flags.push_str(&format!(" --ref-root {}", display_path(ref_root, root)));
+        }
+        for (from, to) in &self.ref_rewrites {
+            flags.push_str(&format!(" --ref-rewrite {from}={to}"));
+        }
+        flags
+    }
+}
+
+fn parse_rewrite(text: &str) -> Result<(String, String), String> {
+    text.split_once('=')
+        .map(|(from, to)| (from.to_string(), to.to_string()))
+        .ok_or_else(|| "expected FROM=TO".to_string())
 }
 
 const DEFAULT_SPEC: &str = "spec/create-contact.yaml";
@@ -68,10 +115,14 @@ fn codegen(args: CodegenArgs) -> ExitCode {
             &display_path(&out, &root),
             args.crate_name.as_deref(),
         );
+        settings
+            .regenerate_command
+            .push_str(&args.load.flags(&root));
     }
     let files = match generate(
         &spec,
         &root,
+        &args.load.options(),
         settings,
         args.crate_name.is_none() && !is_default,
     ) {
@@ -116,10 +167,11 @@ fn codegen(args: CodegenArgs) -> ExitCode {
 fn generate(
     spec: &Path,
     root: &Path,
+    options: &generator::load::LoadOptions,
     mut settings: generator::Settings,
     name_from_title: bool,
 ) -> Result<Vec<generator::GeneratedFile>, generator::Error> {
-    let loaded = generator::load::load(spec).map_err(|error| relabel(error, root))?;
+    let loaded = generator::load::load_with(spec, options).map_err(|error| relabel(error, root))?;
     let api = generator::lower::lower(&loaded).map_err(|error| relabel(error, root))?;
     if name_from_title {
         settings.crate_name = generator::names::snake(&api.title, "api").replace('_', "-");
