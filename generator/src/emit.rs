@@ -1,14 +1,16 @@
 //! Stage 3, emit: IR to Rust tokens (and the crate's `Cargo.toml`). Emitting makes no
 //! decisions that lowering should have made; it never renames and never reads the spec.
 
+mod bodies;
 mod client;
+mod examples;
 pub(crate) mod docs;
 mod models;
 
 use proc_macro2::{Ident, Span, TokenStream};
 use quote::quote;
 
-use crate::ir::{Api, TypeRef};
+use crate::ir::{Api, BodyEncoding, TypeRef};
 use crate::Settings;
 
 /// One emitted file before formatting.
@@ -29,7 +31,7 @@ pub enum Emitted {
 }
 
 pub fn emit(api: &Api, settings: &Settings) -> Vec<Emitted> {
-    vec![
+    let mut files = vec![
         Emitted::Toml {
             path: "Cargo.toml",
             text: cargo_toml(api, settings),
@@ -54,7 +56,31 @@ pub fn emit(api: &Api, settings: &Settings) -> Vec<Emitted> {
             path: "src/nullable.rs",
             source: include_str!("emit/runtime/nullable.rs").to_string(),
         },
-    ]
+    ];
+    if !api.examples.is_empty() {
+        files.push(Emitted::Rust {
+            path: "tests/examples.rs",
+            tokens: examples::emit_examples(api, &settings.crate_name.replace('-', "_")),
+        });
+    }
+    if uses_encoding(api, BodyEncoding::Form) {
+        files.push(Emitted::RustSource {
+            path: "src/form.rs",
+            source: include_str!("emit/runtime/form.rs").to_string(),
+        });
+    }
+    if uses_encoding(api, BodyEncoding::Multipart) {
+        files.push(Emitted::RustSource {
+            path: "src/multipart.rs",
+            source: include_str!("emit/runtime/multipart.rs").to_string(),
+        });
+    }
+    files
+}
+
+/// Whether some operation sends a body encoded this way.
+pub(crate) fn uses_encoding(api: &Api, encoding: BodyEncoding) -> bool {
+    api.operations.iter().any(|op| op.body.as_ref().is_some_and(|body| body.encoding == encoding))
 }
 
 /// The error module, with only the decoding helpers the client calls: a helper that no
@@ -107,6 +133,7 @@ pub(crate) fn type_tokens(ty: &TypeRef) -> TokenStream {
             let inner = type_tokens(inner);
             quote!(Box<#inner>)
         }
+        TypeRef::File => quote!(FilePart),
     }
 }
 
@@ -132,7 +159,7 @@ rustls = ["reqwest/rustls"]
 native-tls = ["reqwest/native-tls"]
 
 [dependencies]
-reqwest = {{ version = "0.13", default-features = false }}
+reqwest = {{ version = "0.13", default-features = false{reqwest_features} }}
 serde = {{ version = "1", features = ["derive"] }}
 serde_json = "1"
 "#,
@@ -140,7 +167,24 @@ serde_json = "1"
         name = settings.crate_name,
         version = settings.crate_version,
         description = description.replace('"', "'"),
+        reqwest_features = reqwest_features(api),
     )
+}
+
+/// reqwest features the API's request bodies need beyond the defaults.
+fn reqwest_features(api: &Api) -> String {
+    let mut features = Vec::new();
+    if uses_encoding(api, BodyEncoding::Form) {
+        features.push("\"form\"");
+    }
+    if uses_encoding(api, BodyEncoding::Multipart) || uses_encoding(api, BodyEncoding::MultipartRaw) {
+        features.push("\"multipart\"");
+    }
+    if features.is_empty() {
+        String::new()
+    } else {
+        format!(", features = [{}]", features.join(", "))
+    }
 }
 
 fn lib_rs(api: &Api, settings: &Settings) -> TokenStream {
@@ -164,6 +208,19 @@ fn lib_rs(api: &Api, settings: &Settings) -> TokenStream {
     lines.push(String::new());
     lines.extend(usage_example(api, &crate_ident));
     let inner_doc = docs::lines_to_inner_attrs(&lines);
+    let form = uses_encoding(api, BodyEncoding::Form).then(|| {
+        quote! {
+            #[rustfmt::skip]
+            mod form;
+        }
+    });
+    let multipart = uses_encoding(api, BodyEncoding::Multipart).then(|| {
+        quote! {
+            #[rustfmt::skip]
+            mod multipart;
+            pub use multipart::FilePart;
+        }
+    });
     quote! {
         #inner_doc
 
@@ -180,6 +237,8 @@ fn lib_rs(api: &Api, settings: &Settings) -> TokenStream {
         pub use error::{Error, ErrorResponse};
         pub use models::*;
         pub use nullable::Nullable;
+        #form
+        #multipart
     }
 }
 

@@ -16,6 +16,20 @@ pub struct Api {
     pub operations: Vec<Operation>,
     /// Whether any operation sends a bearer token (the client then needs one).
     pub uses_bearer: bool,
+    /// Examples from the spec that fit their schema, each becoming a round-trip test.
+    pub examples: Vec<ExampleCase>,
+}
+
+/// An example that must decode into `ty` and encode back to the same JSON.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ExampleCase {
+    /// snake_case test name.
+    pub test_name: String,
+    pub ty: TypeRef,
+    /// The example as compact JSON.
+    pub json: String,
+    /// Where the example sits in the spec.
+    pub pointer: String,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -142,6 +156,8 @@ pub enum TypeRef {
     Option(Box<TypeRef>),
     /// Breaks a cycle of types that contain each other by value.
     Box(Box<TypeRef>),
+    /// A file in a multipart body (`format: binary`).
+    File,
 }
 
 /// Documentation gathered from the spec for one item.
@@ -221,9 +237,25 @@ pub enum ParameterLocation {
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct RequestBody {
+    /// The body's type; for [`BodyEncoding::MultipartRaw`] there is none and this is `Json`.
     pub ty: TypeRef,
     pub required: bool,
     pub doc: Docs,
+    pub encoding: BodyEncoding,
+}
+
+/// How a request body goes on the wire.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum BodyEncoding {
+    /// `application/json`.
+    Json,
+    /// `application/x-www-form-urlencoded`: the struct's fields as `name=value` pairs.
+    Form,
+    /// `multipart/form-data` with documented fields: a struct whose fields become parts,
+    /// files ([`TypeRef::File`]) as file parts and everything else as text.
+    Multipart,
+    /// `multipart/form-data` whose fields the spec does not list: the caller builds the form.
+    MultipartRaw,
 }
 
 #[derive(Debug, Clone, PartialEq)]

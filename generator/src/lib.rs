@@ -18,6 +18,7 @@ mod emit;
 mod error;
 mod format;
 pub mod ir;
+pub mod lint;
 pub mod load;
 pub mod lower;
 pub mod names;

@@ -13,7 +13,7 @@ use std::path::Path;
 use openapiv3::OpenAPI;
 
 use crate::error::{Diagnostic, Error};
-use crate::ir::{Api, Model};
+use crate::ir::{Api, ExampleCase, Model, TypeRef};
 use crate::load::Spec;
 use crate::names::{self, NameSet};
 
@@ -27,6 +27,7 @@ pub fn lower(spec: &Spec) -> Result<Api, Error> {
         mut models,
         mut diagnostics,
         object_rules,
+        examples,
         ..
     } = lowerer;
     if !diagnostics.is_empty() {
@@ -48,9 +49,34 @@ pub fn lower(spec: &Spec) -> Result<Api, Error> {
         uses_bearer: operations
             .iter()
             .any(|op| matches!(op.auth, crate::ir::Auth::Bearer { .. })),
+        examples: example_cases(examples),
         models,
         operations,
     })
+}
+
+/// One test per distinct (type, example), named after the type, in spec order.
+fn example_cases(examples: Vec<(TypeRef, &serde_json::Value, String)>) -> Vec<ExampleCase> {
+    let mut test_names = NameSet::default();
+    let mut seen = std::collections::BTreeSet::new();
+    let mut cases = Vec::new();
+    for (ty, example, pointer) in examples {
+        let json = example.to_string();
+        if !seen.insert((ty.clone(), json.clone())) {
+            continue;
+        }
+        let type_name = match &ty {
+            TypeRef::Named(name) => name.clone(),
+            TypeRef::Vec(inner) => match inner.as_ref() {
+                TypeRef::Named(name) => format!("{name}List"),
+                _ => continue,
+            },
+            _ => continue,
+        };
+        let test_name = test_names.claim(&names::snake(&format!("{type_name}Example"), "example"));
+        cases.push(ExampleCase { test_name, ty, json, pointer });
+    }
+    cases
 }
 
 /// What a struct does with properties the spec does not list (`additionalProperties`).
@@ -73,6 +99,8 @@ pub(crate) struct Lowerer<'a> {
     component_types: BTreeMap<String, String>,
     models: Vec<Model>,
     object_rules: BTreeMap<String, ObjectRule>,
+    /// Examples that fit their schema: (type, example, pointer).
+    examples: Vec<(TypeRef, &'a serde_json::Value, String)>,
     diagnostics: Vec<Diagnostic>,
 }
 
@@ -85,6 +113,7 @@ impl<'a> Lowerer<'a> {
             component_types: BTreeMap::new(),
             models: Vec::new(),
             object_rules: BTreeMap::new(),
+            examples: Vec::new(),
             diagnostics: Vec::new(),
         }
     }
@@ -117,6 +146,21 @@ impl<'a> Lowerer<'a> {
             let rust_name = self.component_types[spec_name].clone();
             let pointer = crate::error::pointer_push("#/components/schemas", spec_name);
             self.lower_component(rust_name, schema, pointer);
+        }
+    }
+
+    /// Keeps `example` as a round-trip test of `ty` when it fits `schema`.
+    pub(crate) fn record_example(
+        &mut self,
+        ty: &TypeRef,
+        schema: Option<&'a openapiv3::Schema>,
+        example: Option<&'a serde_json::Value>,
+        pointer: String,
+    ) {
+        let Some(example) = example else { return };
+        let testable = matches!(ty, TypeRef::Named(_)) || matches!(ty, TypeRef::Vec(inner) if matches!(**inner, TypeRef::Named(_)));
+        if testable && crate::lint::example_problems(self.openapi, schema, example).is_empty() {
+            self.examples.push((ty.clone(), example, pointer));
         }
     }
 

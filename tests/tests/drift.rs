@@ -2,6 +2,7 @@
 //! alone catches a spec or generator change that was not followed by `cargo xtask codegen`.
 
 use std::collections::BTreeSet;
+use std::path::Path;
 
 #[test]
 fn checked_in_crate_matches_a_fresh_generation() {
@@ -21,22 +22,22 @@ fn checked_in_crate_matches_a_fresh_generation() {
     );
 
     let expected: BTreeSet<String> = files.iter().map(|f| f.path.clone()).collect();
-    let on_disk: BTreeSet<String> = ["Cargo.toml"]
-        .into_iter()
-        .map(str::to_string)
-        .chain(
-            std::fs::read_dir(generated.join("src"))
-                .expect("generated/src exists")
-                .map(|entry| {
-                    format!(
-                        "src/{}",
-                        entry.expect("readable entry").file_name().to_string_lossy()
-                    )
-                }),
-        )
-        .collect();
-    assert_eq!(
-        on_disk, expected,
-        "generated/ holds files the generator does not make, or lacks some"
-    );
+    let mut on_disk = BTreeSet::new();
+    list_files(&generated, &generated, &mut on_disk);
+    assert_eq!(on_disk, expected, "generated/ holds files the generator does not make, or lacks some");
+}
+
+fn list_files(root: &Path, dir: &Path, out: &mut BTreeSet<String>) {
+    for entry in std::fs::read_dir(dir).expect("readable folder") {
+        let path = entry.expect("readable entry").path();
+        let relative = path.strip_prefix(root).expect("under root").to_string_lossy().replace('\\', "/");
+        if relative == "target" || relative == "Cargo.lock" {
+            continue;
+        }
+        if path.is_dir() {
+            list_files(root, &path, out);
+        } else {
+            out.insert(relative);
+        }
+    }
 }

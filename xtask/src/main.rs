@@ -20,6 +20,18 @@ struct Cli {
 enum Command {
     /// Generate a client crate from an OpenAPI description (by default, `generated/` from `spec/create-contact.yaml`).
     Codegen(CodegenArgs),
+    /// Check a spec for misleading content: examples that contradict their schema, unions
+    /// whose variants cannot be told apart, names that collide in Rust. Exits 1 on findings.
+    Lint(LintArgs),
+}
+
+#[derive(clap::Args)]
+struct LintArgs {
+    /// The OpenAPI 3.0 description (YAML or JSON).
+    #[arg(long, value_name = "FILE")]
+    spec: PathBuf,
+    #[command(flatten)]
+    load: LoadArgs,
 }
 
 #[derive(clap::Args)]
@@ -93,6 +105,7 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
         Command::Codegen(args) => codegen(args),
+        Command::Lint(args) => lint(args),
     }
 }
 
@@ -161,6 +174,37 @@ fn codegen(args: CodegenArgs) -> ExitCode {
             eprintln!("error: {error}");
             ExitCode::from(2)
         }
+    }
+}
+
+/// Exit codes: 0 clean, 1 findings, 2 a spec that does not load.
+fn lint(args: LintArgs) -> ExitCode {
+    let root = project_root();
+    let spec = match generator::load::load_with(&args.spec, &args.load.options()) {
+        Ok(spec) => spec,
+        Err(error) => {
+            eprintln!("{}", relabel(error, &root));
+            return ExitCode::from(2);
+        }
+    };
+    let findings = generator::lint::lint(&spec);
+    for finding in &findings {
+        let place = match finding.line_col {
+            Some((line, column)) => format!("{}:{line}:{column}", finding.file.display()),
+            None => finding.file.display().to_string(),
+        };
+        let help = finding.help.as_deref().map(|help| format!(" (help: {help})")).unwrap_or_default();
+        println!("{place}: {}: {}{help}", finding.pointer, finding.message);
+    }
+    let (checked, contradicting) = generator::lint::example_counts(&spec);
+    eprintln!(
+        "{} finding(s); {checked} example(s) checked, {contradicting} contradict their schema",
+        findings.len()
+    );
+    if findings.is_empty() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
     }
 }
 

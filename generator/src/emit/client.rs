@@ -9,6 +9,7 @@ use quote::{format_ident, quote};
 
 use super::{docs, ident, type_tokens};
 use crate::ir::{
+    BodyEncoding,
     Api, Auth, Docs, ModelKind, Operation, ParameterLocation, PathSegment, Presence, Response,
     StatusMatch, TypeRef,
 };
@@ -21,8 +22,8 @@ pub fn emit_client(api: &Api) -> TokenStream {
     });
     let core = emit_core(api);
     let operations = api.operations.iter().map(|op| emit_operation(api, op));
-    let uses_body = api.operations.iter().any(|op| op.body.is_some());
-    let content_type = uses_body.then(|| quote!(CONTENT_TYPE,));
+    let content_type = super::uses_encoding(api, BodyEncoding::Json).then(|| quote!(CONTENT_TYPE,));
+    let form_use = super::uses_encoding(api, BodyEncoding::Form).then(|| quote!(use crate::form::form_pairs;));
     let authorization = api.uses_bearer.then(|| quote!(AUTHORIZATION,));
     let header_value =
         (api.uses_bearer || uses_header_parameters(api)).then(|| quote!(HeaderValue,));
@@ -40,6 +41,7 @@ pub fn emit_client(api: &Api) -> TokenStream {
         use reqwest::{Method, StatusCode, Url};
 
         use crate::error::{#decode_body #decode_error unexpected_status, Error, #error_response};
+        #form_use
         #model_use
 
         #core
@@ -312,12 +314,7 @@ fn arguments(op: &Operation) -> (Vec<TokenStream>, Vec<TokenStream>) {
         names.push(quote!(params));
     }
     if let Some(body) = &op.body {
-        let ty = type_tokens(&body.ty);
-        params.push(if body.required {
-            quote!(body: &#ty)
-        } else {
-            quote!(body: Option<&#ty>)
-        });
+        params.push(super::bodies::argument(body));
         names.push(quote!(body));
     }
     (params, names)
@@ -435,18 +432,7 @@ fn emit_request(api: &Api, op: &Operation) -> TokenStream {
         }
     });
     let header_params: Vec<TokenStream> = header_params.collect();
-    let body = op.body.as_ref().map(|body| {
-        let encode = quote! {
-            let encoded = serde_json::to_vec(body)
-                .map_err(|error| Error::InvalidRequest(format!("the body could not be encoded as JSON: {error}")))?;
-            request = request.header(CONTENT_TYPE, "application/json").body(encoded);
-        };
-        if body.required {
-            encode
-        } else {
-            quote!(if let Some(body) = body { #encode })
-        }
-    });
+    let body = op.body.as_ref().map(|body| super::bodies::encode(api, body));
     let request_mut = (!header_params.is_empty() || body.is_some()).then(|| quote!(mut));
     quote! {
         let #url_mut url = self.url(&[#(#segments),*])?;

@@ -30,12 +30,26 @@ pub fn emit_models(api: &Api) -> TokenStream {
             use crate::Nullable;
         )
     });
+    let uses_files = api.models.iter().any(|m| match &m.kind {
+        ModelKind::Struct(shape) => shape.fields.iter().any(|f| holds_file(&f.ty)),
+        _ => false,
+    });
+    let file_use = uses_files.then(|| quote!(use crate::FilePart;));
     let models = api.models.iter().map(emit_model);
     quote! {
         //! Types of the request and response bodies, one per schema of the API description.
         #serde_use
         #nullable_use
+        #file_use
         #(#models)*
+    }
+}
+
+fn holds_file(ty: &TypeRef) -> bool {
+    match ty {
+        TypeRef::File => true,
+        TypeRef::Vec(inner) | TypeRef::Option(inner) => holds_file(inner),
+        _ => false,
     }
 }
 

@@ -9,6 +9,7 @@ use super::schema::{schema_docs, SchemaRef};
 use super::{Lowerer, ObjectRule};
 use crate::error::pointer_push;
 use crate::ir::{
+    BodyEncoding,
     Auth, Docs, Field, Model, ModelKind, Operation, Parameter, ParameterLocation, PathSegment,
     RequestBody, Response, StatusMatch, Struct, TypeRef,
 };
@@ -448,43 +449,139 @@ impl<'a> Lowerer<'a> {
             |c| &c.request_bodies,
             &body_pointer,
         )?;
-        let (media_type, media) = match json_media(&body.content) {
-            Some(found) => found,
-            None => {
-                let types = body
-                    .content
-                    .keys()
-                    .map(|k| format!("`{k}`"))
-                    .collect::<Vec<_>>()
-                    .join(", ");
-                self.error(
-                    &pointer_push(&body_pointer, "content"),
-                    format!("request body has no JSON media type (found {types})"),
-                    "only `application/json` bodies are supported so far",
-                );
-                return None;
-            }
+        let doc = Docs {
+            description: body.description.clone(),
+            ..Docs::default()
+        };
+        let Some((media_type, media, encoding)) = body_media(&body.content) else {
+            let types = body
+                .content
+                .keys()
+                .map(|k| format!("`{k}`"))
+                .collect::<Vec<_>>()
+                .join(", ");
+            self.error(
+                &pointer_push(&body_pointer, "content"),
+                format!("request body has no supported media type (found {types})"),
+                "use `application/json`, `application/x-www-form-urlencoded` or `multipart/form-data`",
+            );
+            return None;
         };
         let schema_pointer = pointer_push(
             &pointer_push(&pointer_push(&body_pointer, "content"), media_type),
             "schema",
         );
-        let ty = match &media.schema {
-            Some(schema) => self.schema_type(
-                SchemaRef::of(schema),
-                &format!("{type_stem}Request"),
-                &schema_pointer,
-            ),
-            None => TypeRef::Json,
+        let schema = media.schema.as_ref().map(SchemaRef::of);
+        let (ty, encoding) = match (encoding, schema) {
+            (BodyEncoding::Multipart, schema) => {
+                match schema.and_then(|schema| self.object_properties(schema)) {
+                    Some((properties, required)) => {
+                        let form = self.multipart_struct(type_stem, properties, required, &schema_pointer);
+                        (TypeRef::Named(form), BodyEncoding::Multipart)
+                    }
+                    None => (TypeRef::Json, BodyEncoding::MultipartRaw),
+                }
+            }
+            (encoding, Some(schema)) => {
+                let ty = self.schema_type(schema, &format!("{type_stem}Request"), &schema_pointer);
+                if encoding == BodyEncoding::Json {
+                    let example_pointer = pointer_push(schema_pointer.strip_suffix("/schema").unwrap_or(&schema_pointer), "example");
+                    self.record_example(&ty, self.schema_of(schema), media.example.as_ref(), example_pointer);
+                }
+                (ty, encoding)
+            }
+            (encoding, None) => (TypeRef::Json, encoding),
         };
         Some(RequestBody {
             ty,
             required: body.required,
+            doc,
+            encoding,
+        })
+    }
+
+    /// The properties of an object schema, looking through a reference or a one-member `allOf`.
+    fn object_properties(
+        &self,
+        schema: SchemaRef<'a>,
+    ) -> Option<(Vec<(&'a str, SchemaRef<'a>)>, &'a [String])> {
+        let schema = match schema {
+            SchemaRef::Ref(reference) => self.resolve(reference)?,
+            SchemaRef::Inline(schema) => schema,
+        };
+        match &schema.schema_kind {
+            openapiv3::SchemaKind::Type(openapiv3::Type::Object(object)) if !object.properties.is_empty() => Some((
+                object
+                    .properties
+                    .iter()
+                    .map(|(name, property)| (name.as_str(), SchemaRef::of_boxed(property)))
+                    .collect(),
+                &object.required,
+            )),
+            openapiv3::SchemaKind::AllOf { all_of } if all_of.len() == 1 => self.object_properties(SchemaRef::of(&all_of[0])),
+            _ => None,
+        }
+    }
+
+    /// The struct of a multipart body: `format: binary` properties become files, the
+    /// rest text parts.
+    fn multipart_struct(
+        &mut self,
+        type_stem: &str,
+        properties: Vec<(&'a str, SchemaRef<'a>)>,
+        required: &'a [String],
+        pointer: &str,
+    ) -> String {
+        let rust_name = self.type_names.claim(&format!("{type_stem}Form"));
+        let mut field_names = NameSet::default();
+        let mut fields = Vec::new();
+        for (wire_name, schema) in properties {
+            let property_pointer = pointer_push(&pointer_push(pointer, "properties"), wire_name);
+            let ty = if let Some(file) = super::schema::file_type(schema) {
+                file
+            } else {
+                let hint = format!("{rust_name}{}", names::pascal(wire_name, "Field", "V"));
+                let ty = self.schema_type(schema, &hint, &property_pointer);
+                if !self.is_simple(&ty) {
+                    self.error(
+                        &property_pointer,
+                        format!("multipart field `{wire_name}` is not a file or a plain value"),
+                        "describe nested data as a string field holding JSON",
+                    );
+                }
+                ty
+            };
+            let doc = match schema {
+                SchemaRef::Inline(inline) => schema_docs(inline),
+                SchemaRef::Ref(_) => Docs::default(),
+            };
+            fields.push(Field {
+                rust_name: field_names.claim(&names::snake(wire_name, "field")),
+                wire_name: wire_name.to_string(),
+                ty,
+                required: required.iter().any(|name| name == wire_name),
+                nullable: false,
+                doc,
+                setter: None,
+                null_setter: None,
+            });
+        }
+        self.object_rules.insert(rust_name.clone(), ObjectRule::Closed);
+        self.models.push(Model {
+            rust_name: rust_name.clone(),
             doc: Docs {
-                description: body.description.clone(),
+                summary: Some("The parts of a `multipart/form-data` request body.".to_string()),
                 ..Docs::default()
             },
-        })
+            kind: ModelKind::Struct(Struct {
+                fields,
+                extra: None,
+                builder: true,
+                wire_format: false,
+            }),
+            pointer: pointer.to_string(),
+        });
+        rust_name
     }
 
     fn responses(
@@ -557,12 +654,17 @@ impl<'a> Lowerer<'a> {
                             &pointer_push(&pointer_push(&response_pointer, "content"), media_type),
                             "schema",
                         );
-                        Some(match &media.schema {
+                        let ty = match &media.schema {
                             Some(schema) => {
-                                self.schema_type(SchemaRef::of(schema), &hint, &schema_pointer)
+                                let schema = SchemaRef::of(schema);
+                                let ty = self.schema_type(schema, &hint, &schema_pointer);
+                                let example_pointer = pointer_push(schema_pointer.strip_suffix("/schema").unwrap_or(&schema_pointer), "example");
+                                self.record_example(&ty, self.schema_of(schema), media.example.as_ref(), example_pointer);
+                                ty
                             }
                             None => TypeRef::Json,
-                        })
+                        };
+                        Some(ty)
                     }
                     None => {
                         let types = response
@@ -641,6 +743,23 @@ impl<'a> Lowerer<'a> {
         }
         Auth::None
     }
+}
+
+/// The media type a request body is sent as: JSON first, then a form, then multipart.
+fn body_media(
+    content: &indexmap::IndexMap<String, openapiv3::MediaType>,
+) -> Option<(&String, &openapiv3::MediaType, BodyEncoding)> {
+    if let Some((media_type, media)) = json_media(content) {
+        return Some((media_type, media, BodyEncoding::Json));
+    }
+    content.iter().find_map(|(media_type, media)| {
+        let essence = media_type.split(';').next().unwrap_or("").trim().to_ascii_lowercase();
+        match essence.as_str() {
+            "application/x-www-form-urlencoded" => Some((media_type, media, BodyEncoding::Form)),
+            "multipart/form-data" => Some((media_type, media, BodyEncoding::Multipart)),
+            _ => None,
+        }
+    })
 }
 
 fn json_media(

@@ -224,6 +224,22 @@ fn shape(schema: &Schema) -> Result<Shape<'_>, (String, String)> {
     })
 }
 
+/// The file type of a multipart field: a string with `format: binary` is a file, an
+/// array of those a list of files.
+pub(crate) fn file_type(schema: SchemaRef<'_>) -> Option<TypeRef> {
+    let SchemaRef::Inline(schema) = schema else { return None };
+    if string_format(schema).as_deref() == Some("binary") {
+        return Some(TypeRef::File);
+    }
+    match &schema.schema_kind {
+        SchemaKind::Type(Type::Array(array)) => {
+            let items = array.items.as_ref().map(SchemaRef::of_boxed)?;
+            (file_type(items)? == TypeRef::File).then(|| TypeRef::Vec(Box::new(TypeRef::File)))
+        }
+        _ => None,
+    }
+}
+
 /// Documentation of a schema: title, description, example, and its string format.
 pub(crate) fn schema_docs(schema: &Schema) -> Docs {
     let data = &schema.schema_data;
@@ -283,12 +299,25 @@ impl<'a> Lowerer<'a> {
                 }
             }
         };
+        if let ReferenceOr::Item(schema) = schema {
+            let example = schema.schema_data.example.as_ref();
+            let ty = TypeRef::Named(rust_name.clone());
+            self.record_example(&ty, Some(schema), example, pointer_push(&pointer, "example"));
+        }
         self.models.push(Model {
             rust_name,
             doc,
             kind,
             pointer,
         });
+    }
+
+    /// The schema a reference or inline schema stands for.
+    pub(crate) fn schema_of(&self, schema: SchemaRef<'a>) -> Option<&'a Schema> {
+        match schema {
+            SchemaRef::Ref(reference) => self.resolve(reference),
+            SchemaRef::Inline(schema) => Some(schema),
+        }
     }
 
     /// The type of a schema at a place; `hint` names any type that must be created for it.
@@ -687,6 +716,7 @@ fn variant_name_for(ty: &TypeRef) -> String {
         TypeRef::JsonObject | TypeRef::Map(_) => "Object".into(),
         TypeRef::Vec(_) => "List".into(),
         TypeRef::Named(name) => name.clone(),
+        TypeRef::File => "File".into(),
         TypeRef::Option(inner) | TypeRef::Box(inner) => variant_name_for(inner),
     }
 }

@@ -1,0 +1,56 @@
+//! Emits `tests/examples.rs`: every example of the spec that fits its schema must decode
+//! into its generated type and encode back to the same JSON.
+
+use proc_macro2::TokenStream;
+use quote::quote;
+
+use super::{ident, type_tokens};
+use crate::ir::Api;
+
+pub fn emit_examples(api: &Api, crate_ident: &str) -> TokenStream {
+    let crate_ident = ident(crate_ident);
+    let tests = api.examples.iter().map(|case| {
+        let name = ident(&case.test_name);
+        let ty = type_tokens(&case.ty);
+        let json = &case.json;
+        let doc = format!(" The example at `{}`.", case.pointer);
+        quote! {
+            #[doc = #doc]
+            #[test]
+            fn #name() {
+                round_trip::<#ty>(#json);
+            }
+        }
+    });
+    quote! {
+        //! Round trips of the API description's examples: each decodes into its type and
+        //! encodes back to the same JSON.
+
+        use serde::de::DeserializeOwned;
+        use serde::Serialize;
+        use serde_json::Value;
+
+        use #crate_ident::*;
+
+        fn round_trip<T: DeserializeOwned + Serialize>(example: &str) {
+            let expected: Value = serde_json::from_str(example).expect("the example is JSON");
+            let decoded: T = serde_json::from_value(expected.clone()).expect("the example decodes");
+            let encoded = serde_json::to_value(&decoded).expect("the decoded value encodes");
+            assert!(same(&expected, &encoded), "the example changed in the round trip:\n{expected}\n{encoded}");
+        }
+
+        /// JSON equality where `8` and `8.0` are the same number, as they are in JSON.
+        fn same(expected: &Value, actual: &Value) -> bool {
+            match (expected, actual) {
+                (Value::Number(a), Value::Number(b)) => a.as_f64() == b.as_f64(),
+                (Value::Array(a), Value::Array(b)) => a.len() == b.len() && a.iter().zip(b).all(|(a, b)| same(a, b)),
+                (Value::Object(a), Value::Object(b)) => {
+                    a.len() == b.len() && a.iter().all(|(key, value)| b.get(key).is_some_and(|other| same(value, other)))
+                }
+                (a, b) => a == b,
+            }
+        }
+
+        #(#tests)*
+    }
+}
