@@ -4,7 +4,11 @@
 
 use reqwest::header::{HeaderMap, HeaderValue, ACCEPT, AUTHORIZATION, CONTENT_TYPE};
 use reqwest::{Method, StatusCode, Url};
-use crate::error::{decode_body, decode_error, unexpected_status, Error};
+use crate::error::{
+    decode_body, decode_error, invalid_request, rate_limited, unexpected_status, Error,
+};
+
+use crate::transport::{DEFAULT_CONNECT_TIMEOUT, DEFAULT_TIMEOUT};
 use crate::models::{
     BadRequest, CreateContactRequest, CreateContactResponse, Unauthorized,
     UnprocessableEntity,
@@ -20,6 +24,8 @@ pub const DEFAULT_BASE_URL: &str = "https://services.leadconnectorhq.com";
 pub struct Client {
     http: reqwest::Client,
     base_url: Url,
+    timeout: Option<std::time::Duration>,
+    retry_policy: crate::transport::RetryPolicy,
     token: String,
 }
 
@@ -27,6 +33,8 @@ impl std::fmt::Debug for Client {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Client")
             .field("base_url", &self.base_url.as_str())
+            .field("timeout", &self.timeout)
+            .field("retry_policy", &self.retry_policy)
             .field("token", &"<redacted>")
             .finish_non_exhaustive()
     }
@@ -35,23 +43,34 @@ impl std::fmt::Debug for Client {
 impl Client {
     /// Creates a client for [`DEFAULT_BASE_URL`] that authenticates with the bearer `token`.
     ///
-    /// # Panics
+    /// A connection gives up after [`DEFAULT_CONNECT_TIMEOUT`] and each attempt of a
+    /// request after [`DEFAULT_TIMEOUT`] (see [`Client::with_timeout`]); no request is
+    /// sent twice (see [`Client::with_retry_policy`]).
     ///
-    /// When reqwest cannot initialise its TLS backend; [`Client::with_http_client`]
-    /// takes a `reqwest::Client` you built yourself instead.
-    pub fn new(token: impl Into<String>) -> Self {
-        Self::with_http_client(token, reqwest::Client::new())
+    /// # Errors
+    ///
+    /// When reqwest cannot set up its TLS backend, for instance when the platform's
+    /// root certificates cannot be loaded. [`Client::with_http_client`] takes a
+    /// `reqwest::Client` you built yourself instead.
+    pub fn new(token: impl Into<String>) -> Result<Self, reqwest::Error> {
+        let http = reqwest::Client::builder()
+            .connect_timeout(DEFAULT_CONNECT_TIMEOUT)
+            .build()?;
+        Ok(Self::with_http_client(token, http).with_timeout(DEFAULT_TIMEOUT))
     }
 
     /// Creates a client for [`DEFAULT_BASE_URL`] that authenticates with the bearer `token`, sending through `http`.
     ///
-    /// Use it to set timeouts, proxies or connection limits on the `reqwest::Client`.
+    /// The settings of `http` (its timeouts, proxies, connection limits) apply as they
+    /// are: this client adds no timeout of its own unless [`Client::with_timeout`] asks.
     pub fn with_http_client(token: impl Into<String>, http: reqwest::Client) -> Self {
         let base_url = Url::parse(DEFAULT_BASE_URL)
             .expect("the server URL of the API description is valid");
         Client {
             http,
             base_url,
+            timeout: None,
+            retry_policy: crate::transport::RetryPolicy::never(),
             token: token.into(),
         }
     }
@@ -63,9 +82,64 @@ impl Client {
         self
     }
 
+    /// Gives each attempt of a request `timeout`, from connecting to the last byte of
+    /// the answer, whatever the `reqwest::Client` says. A request that ran out of
+    /// time ends in [`Error::Transport`]; whether it may have reached the server is
+    /// in its `state`.
+    #[must_use]
+    pub fn with_timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.timeout = Some(timeout);
+        self
+    }
+
+    /// Sends requests again when `policy` allows it (by default no request is sent
+    /// twice). A policy never sends again a `POST` that may have reached the server,
+    /// unless it says so; see [`RetryPolicy`](crate::RetryPolicy).
+    #[must_use]
+    pub fn with_retry_policy(mut self, policy: crate::transport::RetryPolicy) -> Self {
+        self.retry_policy = policy;
+        self
+    }
+
     /// Where requests are sent.
     pub fn base_url(&self) -> &Url {
         &self.base_url
+    }
+
+    /// Sends `request` with this client's timeout and retry policy, and decodes the
+    /// answer with `decode`: the way to read the status, the headers and the
+    /// [`RateLimit`](crate::RateLimit) of a successful call, or to send a request
+    /// that you changed after building it.
+    ///
+    /// For instance: `client.execute(client.create_contact_request(..)?, decode_create_contact).await?`.
+    ///
+    /// # Errors
+    ///
+    /// Those of `decode`, and [`Error::Transport`] when the request fails on the way.
+    pub async fn execute<T, E, D>(
+        &self,
+        request: reqwest::Request,
+        decode: D,
+    ) -> Result<crate::response::SuccessResponse<T>, Error<E>>
+    where
+        D: FnOnce(StatusCode, HeaderMap, &[u8]) -> Result<T, Error<E>>,
+    {
+        let received = crate::transport::send(
+                &self.http,
+                &self.retry_policy,
+                self.timeout,
+                request,
+            )
+            .await?;
+        let rate_limit = crate::response::RateLimit::from_headers(&received.headers);
+        let body = decode(received.status, received.headers.clone(), &received.body)?;
+        Ok(crate::response::SuccessResponse {
+            status: received.status,
+            headers: received.headers,
+            rate_limit,
+            attempts: received.attempts,
+            body,
+        })
     }
 
     /// The base URL with `segments` appended, each percent-encoded.
@@ -92,19 +166,9 @@ impl Client {
         value.set_sensitive(true);
         Ok(value)
     }
-
-    async fn send<E>(
-        &self,
-        request: reqwest::Request,
-    ) -> Result<(StatusCode, HeaderMap, Vec<u8>), Error<E>> {
-        let response = self.http.execute(request).await.map_err(Error::Transport)?;
-        let status = response.status();
-        let headers = response.headers().clone();
-        let body = response.bytes().await.map_err(Error::Transport)?;
-        Ok((status, headers, body.to_vec()))
-    }
 }
 
+/// Operations tagged `Contacts`.
 impl Client {
     /// Create Contact
     ///
@@ -116,17 +180,20 @@ impl Client {
     ///
     /// # Errors
     ///
-    /// [`Error::Api`] with a [`CreateContactError`] for status 400, 401, 422; [`Error::UnexpectedStatus`] for any other status, [`Error::Decode`] when a body does not match its documented type, [`Error::Transport`] when the request fails on the way.
+    /// [`Error::Api`] with a [`CreateContactError`] for status 400, 401, 422; [`Error::RateLimited`] for status 429 (too many requests); [`Error::UnexpectedStatus`] for any other status, [`Error::Decode`] when a body does not match its documented type, [`Error::Transport`] when the request fails on the way (its `state` says whether it may have reached the server).
     pub async fn create_contact(
         &self,
         body: &CreateContactRequest,
     ) -> Result<CreateContactResponse, Error<CreateContactError>> {
         let request = self.create_contact_request(body)?;
-        let (status, headers, body) = self.send(request).await?;
-        decode_create_contact(status, headers, &body)
+        self.execute(request, decode_create_contact)
+            .await
+            .map(crate::response::SuccessResponse::into_body)
     }
 
     /// Builds the request that [`Client::create_contact`] sends, without sending it.
+    ///
+    /// [`Client::execute`] sends it with this client's timeout and retry policy.
     ///
     /// # Errors
     ///
@@ -147,7 +214,7 @@ impl Client {
                 format!("the body could not be encoded as JSON: {error}"),
             ))?;
         request = request.header(CONTENT_TYPE, "application/json").body(encoded);
-        request.build().map_err(Error::Transport)
+        request.build().map_err(invalid_request)
     }
 }
 
@@ -155,9 +222,7 @@ impl Client {
 ///
 /// # Errors
 ///
-/// [`Error::Api`] for a documented error status, [`Error::UnexpectedStatus`] for any
-/// other status that is not a documented success, [`Error::Decode`] when the body does
-/// not match the type documented for its status.
+/// [`Error::Api`] for a documented error status, [`Error::RateLimited`] for 429, [`Error::UnexpectedStatus`] for any other status that is not a documented success, [`Error::Decode`] when the body does not match the type documented for its status.
 pub fn decode_create_contact(
     status: StatusCode,
     headers: HeaderMap,
@@ -177,6 +242,7 @@ pub fn decode_create_contact(
                 ),
             )
         }
+        429 => Err(rate_limited(status, headers, body)),
         _ => Err(unexpected_status(status, headers, body)),
     }
 }

@@ -5,11 +5,13 @@
 use std::fmt;
 use reqwest::header::HeaderMap;
 use reqwest::StatusCode;
+use crate::response::RateLimit;
 
 /// Why a call did not return its documented success value.
 ///
 /// `E` is the operation's own enum of documented error bodies. Which variant you get
 /// depends only on the status code the server sent, never on the shape of the body.
+/// [`Error::request_state`] tells whether the request may have reached the server.
 #[derive(Debug)]
 #[non_exhaustive]
 pub enum Error<E> {
@@ -19,12 +21,39 @@ pub enum Error<E> {
     /// The server answered with a status that the API does not document for this
     /// operation; the body is kept as received.
     UnexpectedStatus(Box<ErrorResponse<Vec<u8>>>),
+    /// The server answered `429 Too Many Requests`, which the API does not document for
+    /// this operation: it turned the request away because of its rate limit. The body is
+    /// kept as received; `rate_limit` says when to try again. (Where the API documents a
+    /// 429, it comes as [`Error::Api`], and [`Error::rate_limit`] reads the same figures.)
+    RateLimited { response: Box<ErrorResponse<Vec<u8>>>, rate_limit: RateLimit },
     /// The body did not decode as the type documented for its status; it is kept as received.
     Decode { response: Box<ErrorResponse<Vec<u8>>>, source: serde_json::Error },
-    /// The request could not be sent, or the response could not be read.
-    Transport(reqwest::Error),
+    /// The request could not be sent, or the response could not be read. `state` says how
+    /// far the request got, and so whether the server may have acted on it; `response` is
+    /// the status, headers and partial body when the answer broke off after it began.
+    Transport {
+        source: reqwest::Error,
+        state: RequestState,
+        response: Option<Box<ErrorResponse<Vec<u8>>>>,
+    },
     /// The request could not be built (a value that cannot appear in a URL or header).
     InvalidRequest(String),
+}
+
+/// How far a request got before its call ended: whether the server may have seen it, and
+/// so whether sending it again could make it act twice.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum RequestState {
+    /// Provably not sent: the request could not be built, or no connection was made (the
+    /// name did not resolve, the connection was refused or timed out, the TLS handshake
+    /// failed). Sending it again is safe.
+    NotSent,
+    /// It may have reached the server, which may have acted on it: the connection broke,
+    /// or the timeout ran out, once the connection was made and before an answer arrived.
+    MaybeSent,
+    /// The server received it and answered, at least with a status.
+    Sent,
 }
 
 /// The parts of a response that ended in an [`Error`].
@@ -38,34 +67,64 @@ pub struct ErrorResponse<T> {
 impl<E> Error<E> {
     /// The status code, when the server answered.
     pub fn status(&self) -> Option<StatusCode> {
-        match self {
-            Error::Api(response) => Some(response.status),
-            Error::UnexpectedStatus(response) | Error::Decode { response, .. } => {
-                Some(response.status)
-            }
-            Error::Transport(error) => error.status(),
-            Error::InvalidRequest(_) => None,
-        }
+        self.response_parts().map(|(status, _)| status)
     }
 
     /// The response headers, when the server answered.
     pub fn headers(&self) -> Option<&HeaderMap> {
+        self.response_parts().map(|(_, headers)| headers)
+    }
+
+    /// The raw body, for an undocumented status or a body that did not decode, and the
+    /// part that arrived of a body that broke off.
+    pub fn raw_body(&self) -> Option<&[u8]> {
         match self {
-            Error::Api(response) => Some(&response.headers),
-            Error::UnexpectedStatus(response) | Error::Decode { response, .. } => {
-                Some(&response.headers)
-            }
-            Error::Transport(_) | Error::InvalidRequest(_) => None,
+            Error::UnexpectedStatus(response)
+            | Error::RateLimited { response, .. }
+            | Error::Decode { response, .. }
+            | Error::Transport { response: Some(response), .. } => Some(&response.body),
+            _ => None,
         }
     }
 
-    /// The raw body, for an undocumented status or a body that did not decode.
-    pub fn raw_body(&self) -> Option<&[u8]> {
+    /// The rate-limit figures of the response, when the server answered (whatever the
+    /// status: a documented 429 has them too).
+    pub fn rate_limit(&self) -> Option<RateLimit> {
         match self {
-            Error::UnexpectedStatus(response) | Error::Decode { response, .. } => {
-                Some(&response.body)
+            Error::RateLimited { rate_limit, .. } => Some(*rate_limit),
+            _ => self.headers().map(RateLimit::from_headers),
+        }
+    }
+
+    /// How far the request got: [`RequestState::Sent`] whenever the server answered,
+    /// [`RequestState::NotSent`] when the request could not be built.
+    pub fn request_state(&self) -> RequestState {
+        match self {
+            Error::Transport { state, .. } => *state,
+            Error::InvalidRequest(_) => RequestState::NotSent,
+            Error::Api(_)
+            | Error::UnexpectedStatus(_)
+            | Error::RateLimited { .. }
+            | Error::Decode { .. } => RequestState::Sent,
+        }
+    }
+
+    /// Whether the server may have received the request, and so may have acted on it.
+    /// When this is `false`, sending the request again cannot make anything happen twice.
+    pub fn may_have_been_sent(&self) -> bool {
+        self.request_state() != RequestState::NotSent
+    }
+
+    fn response_parts(&self) -> Option<(StatusCode, &HeaderMap)> {
+        match self {
+            Error::Api(response) => Some((response.status, &response.headers)),
+            Error::UnexpectedStatus(response)
+            | Error::RateLimited { response, .. }
+            | Error::Decode { response, .. }
+            | Error::Transport { response: Some(response), .. } => {
+                Some((response.status, &response.headers))
             }
-            _ => None,
+            Error::Transport { response: None, .. } | Error::InvalidRequest(_) => None,
         }
     }
 }
@@ -83,6 +142,16 @@ impl<E: fmt::Debug> fmt::Display for Error<E> {
                     response.status, response.body.len()
                 )
             }
+            Error::RateLimited { rate_limit, .. } => {
+                write!(
+                    f,
+                    "the server refused the request because of its rate limit (429 Too Many Requests)"
+                )?;
+                match rate_limit.delay() {
+                    Some(delay) => write!(f, "; try again in {} ms", delay.as_millis()),
+                    None => Ok(()),
+                }
+            }
             Error::Decode { response, source } => {
                 write!(
                     f,
@@ -90,7 +159,32 @@ impl<E: fmt::Debug> fmt::Display for Error<E> {
                     response.status
                 )
             }
-            Error::Transport(error) => write!(f, "the request failed: {error}"),
+            Error::Transport { source, state, response } => {
+                let failed = if source.is_timeout() { "timed out" } else { "failed" };
+                match (state, response) {
+                    (RequestState::NotSent, _) => {
+                        write!(f, "the request {failed} before it was sent: {source}")
+                    }
+                    (_, Some(response)) => {
+                        let broke = if source.is_timeout() {
+                            "timed out"
+                        } else {
+                            "broke off"
+                        };
+                        write!(
+                            f,
+                            "the {} response {broke} after {} bytes of body: {source}",
+                            response.status, response.body.len()
+                        )
+                    }
+                    (_, None) => {
+                        write!(
+                            f,
+                            "the request {failed} and may have reached the server: {source}"
+                        )
+                    }
+                }
+            }
             Error::InvalidRequest(reason) => {
                 write!(f, "the request could not be built: {reason}")
             }
@@ -102,10 +196,23 @@ impl<E: fmt::Debug> std::error::Error for Error<E> {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
         match self {
             Error::Decode { source, .. } => Some(source),
-            Error::Transport(error) => Some(error),
+            Error::Transport { source, .. } => Some(source),
             _ => None,
         }
     }
+}
+
+/// A request that reqwest could not build: a value that cannot appear in a URL or header.
+/// The reason is reqwest's, with its causes (they never quote the value).
+pub(crate) fn invalid_request<E>(error: reqwest::Error) -> Error<E> {
+    let mut reason = error.to_string();
+    let mut source = std::error::Error::source(&error);
+    while let Some(cause) = source {
+        reason.push_str(": ");
+        reason.push_str(&cause.to_string());
+        source = cause.source();
+    }
+    Error::InvalidRequest(reason)
 }
 
 /// A status the operation does not document.
@@ -121,6 +228,23 @@ pub(crate) fn unexpected_status<E>(
             body: body.to_vec(),
         }),
     )
+}
+
+/// A 429 the operation does not document, with the rate-limit figures read as it arrived.
+pub(crate) fn rate_limited<E>(
+    status: StatusCode,
+    headers: HeaderMap,
+    body: &[u8],
+) -> Error<E> {
+    let rate_limit = RateLimit::from_headers(&headers);
+    Error::RateLimited {
+        response: Box::new(ErrorResponse {
+            status,
+            headers,
+            body: body.to_vec(),
+        }),
+        rate_limit,
+    }
 }
 
 /// Decodes a success body.

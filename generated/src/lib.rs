@@ -10,7 +10,7 @@
 //! # async fn example() -> Result<(), Box<dyn std::error::Error>> {
 //! use highlevel_contacts::{Client, CreateContactRequest};
 //!
-//! let client = Client::new("YOUR_ACCESS_TOKEN");
+//! let client = Client::new("YOUR_ACCESS_TOKEN")?;
 //! let body = CreateContactRequest::new("ve9EPM428h8vShlRW1KT")
 //!     .first_name("Rosan");
 //! let response = client.create_contact(&body).await?;
@@ -31,7 +31,15 @@ mod models;
 #[rustfmt::skip]
 mod nullable;
 
+#[rustfmt::skip]
+mod response;
+
+#[rustfmt::skip]
+mod transport;
+
 pub use client::*;
-pub use error::{Error, ErrorResponse};
+pub use error::{Error, ErrorResponse, RequestState};
 pub use models::*;
 pub use nullable::Nullable;
+pub use response::{RateLimit, SuccessResponse};
+pub use transport::{RetryPolicy, DEFAULT_CONNECT_TIMEOUT, DEFAULT_TIMEOUT};

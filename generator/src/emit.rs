@@ -3,8 +3,8 @@
 
 mod bodies;
 mod client;
-mod examples;
 pub(crate) mod docs;
+mod examples;
 mod models;
 
 use proc_macro2::{Ident, Span, TokenStream};
@@ -56,10 +56,24 @@ pub fn emit(api: &Api, settings: &Settings) -> Vec<Emitted> {
             path: "src/nullable.rs",
             source: include_str!("emit/runtime/nullable.rs").to_string(),
         },
+        Emitted::RustSource {
+            path: "src/response.rs",
+            source: include_str!("emit/runtime/response.rs").to_string(),
+        },
+        Emitted::RustSource {
+            path: "src/transport.rs",
+            source: include_str!("emit/runtime/transport.rs").to_string(),
+        },
     ];
     if !api.examples.is_empty() {
+        // The cases sit in a module that rustfmt skips, like every other generated file;
+        // the test crate's root stays small enough to be rustfmt-stable.
         files.push(Emitted::Rust {
-            path: "tests/examples.rs",
+            path: "tests/examples/main.rs",
+            tokens: examples::emit_root(),
+        });
+        files.push(Emitted::Rust {
+            path: "tests/examples/round_trips.rs",
             tokens: examples::emit_examples(api, &settings.crate_name.replace('-', "_")),
         });
     }
@@ -69,7 +83,7 @@ pub fn emit(api: &Api, settings: &Settings) -> Vec<Emitted> {
             source: include_str!("emit/runtime/form.rs").to_string(),
         });
     }
-    if uses_encoding(api, BodyEncoding::Multipart) {
+    if uses_files(api) {
         files.push(Emitted::RustSource {
             path: "src/multipart.rs",
             source: include_str!("emit/runtime/multipart.rs").to_string(),
@@ -78,15 +92,34 @@ pub fn emit(api: &Api, settings: &Settings) -> Vec<Emitted> {
     files
 }
 
+/// Whether some multipart body has a file field (the crate then needs `FilePart`).
+pub(crate) fn uses_files(api: &Api) -> bool {
+    api.models.iter().any(|model| match &model.kind {
+        crate::ir::ModelKind::Struct(shape) => shape
+            .fields
+            .iter()
+            .any(|field| models::holds_file(&field.ty)),
+        _ => false,
+    })
+}
+
 /// Whether some operation sends a body encoded this way.
 pub(crate) fn uses_encoding(api: &Api, encoding: BodyEncoding) -> bool {
-    api.operations.iter().any(|op| op.body.as_ref().is_some_and(|body| body.encoding == encoding))
+    api.operations.iter().any(|op| {
+        op.body
+            .as_ref()
+            .is_some_and(|body| body.encoding == encoding)
+    })
 }
 
 /// The error module, with only the decoding helpers the client calls: a helper that no
 /// operation needs would be dead code in the generated crate.
 fn error_rs(api: &Api) -> String {
     let mut source = include_str!("emit/runtime/error.rs").to_string();
+    if client::uses_rate_limited(api) {
+        source.push('\n');
+        source.push_str(include_str!("emit/runtime/rate_limited.rs"));
+    }
     if client::uses_decode_body(api) {
         source.push('\n');
         source.push_str(include_str!("emit/runtime/decode_body.rs"));
@@ -162,6 +195,8 @@ native-tls = ["reqwest/native-tls"]
 reqwest = {{ version = "0.13", default-features = false{reqwest_features} }}
 serde = {{ version = "1", features = ["derive"] }}
 serde_json = "1"
+# Only its timer, to wait between the attempts of a retry policy (reqwest already uses Tokio).
+tokio = {{ version = "1", features = ["time"] }}
 "#,
         header = settings.header("#"),
         name = settings.crate_name,
@@ -177,7 +212,8 @@ fn reqwest_features(api: &Api) -> String {
     if uses_encoding(api, BodyEncoding::Form) {
         features.push("\"form\"");
     }
-    if uses_encoding(api, BodyEncoding::Multipart) || uses_encoding(api, BodyEncoding::MultipartRaw) {
+    if uses_encoding(api, BodyEncoding::Multipart) || uses_encoding(api, BodyEncoding::MultipartRaw)
+    {
         features.push("\"multipart\"");
     }
     if features.is_empty() {
@@ -214,7 +250,7 @@ fn lib_rs(api: &Api, settings: &Settings) -> TokenStream {
             mod form;
         }
     });
-    let multipart = uses_encoding(api, BodyEncoding::Multipart).then(|| {
+    let multipart = uses_files(api).then(|| {
         quote! {
             #[rustfmt::skip]
             mod multipart;
@@ -232,11 +268,17 @@ fn lib_rs(api: &Api, settings: &Settings) -> TokenStream {
         mod models;
         #[rustfmt::skip]
         mod nullable;
+        #[rustfmt::skip]
+        mod response;
+        #[rustfmt::skip]
+        mod transport;
 
         pub use client::*;
-        pub use error::{Error, ErrorResponse};
+        pub use error::{Error, ErrorResponse, RequestState};
         pub use models::*;
         pub use nullable::Nullable;
+        pub use response::{RateLimit, SuccessResponse};
+        pub use transport::{RetryPolicy, DEFAULT_CONNECT_TIMEOUT, DEFAULT_TIMEOUT};
         #form
         #multipart
     }
@@ -249,9 +291,9 @@ fn usage_example(api: &Api, crate_ident: &str) -> Vec<String> {
         "# async fn example() -> Result<(), Box<dyn std::error::Error>> {".to_string(),
     ];
     let client = if api.uses_bearer {
-        "Client::new(\"YOUR_ACCESS_TOKEN\")"
+        "Client::new(\"YOUR_ACCESS_TOKEN\")?"
     } else {
-        "Client::new()"
+        "Client::new()?"
     };
     let call = api
         .operations

@@ -1,7 +1,8 @@
 //! The generator's one error type, and the diagnostics that carry a place in a spec.
 //!
-//! Messages follow rustc's shape: what is wrong, where (file, line:column when the
-//! parser knows it, JSON pointer), and a `help` line saying what to do.
+//! Messages follow rustc's shape: what is wrong, where (file, line:column, JSON pointer),
+//! the source line with the place underlined, and a `help` line saying what to do. The
+//! rendering itself lives in `render.rs`; positions are found by `position.rs`.
 
 use std::fmt;
 use std::path::{Path, PathBuf};
@@ -33,19 +34,33 @@ impl Error {
     }
 }
 
-/// One problem in a spec, with its place.
+/// One problem in a spec, with its place. Plain data: [`crate::load`] and [`crate::lower`]
+/// fill in `line_col` and `excerpt` from the source files before they return it, and its
+/// `Display` renders it the way rustc shows an error.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
 pub struct Diagnostic {
     /// The file the problem is in, as the user named it (or as reached through a `$ref`).
     pub file: PathBuf,
-    /// Line and column, 1-based, when the parser reported them.
+    /// Line and column, 1-based (the column counts characters), when the place is known.
     pub line_col: Option<(usize, usize)>,
-    /// JSON pointer to the offending value, `#` for the document root.
+    /// JSON pointer to the offending value in `file`, `#` for the document root.
     pub pointer: String,
     /// Lowercase, no trailing period: what is wrong.
     pub message: String,
     /// What to do about it.
     pub help: Option<String>,
+    /// The source line at `line_col`, for showing it under the message (boxed: a
+    /// diagnostic is passed around by value, and most of them are cheap to move).
+    pub excerpt: Option<Box<Excerpt>>,
+}
+
+/// One line of a spec and the part of it a diagnostic is about.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Excerpt {
+    /// The line, without its line break.
+    pub text: String,
+    /// The byte range of `text` to underline, `(start, end)`.
+    pub span: (usize, usize),
 }
 
 impl Diagnostic {
@@ -56,6 +71,7 @@ impl Diagnostic {
             pointer: pointer.into(),
             message: message.into(),
             help: None,
+            excerpt: None,
         }
     }
 
@@ -72,26 +88,27 @@ impl Diagnostic {
 
 impl fmt::Display for Diagnostic {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        writeln!(f, "error: {}", self.message)?;
-        write!(f, "  --> {}", self.file.display())?;
-        if let Some((line, column)) = self.line_col {
-            write!(f, ":{line}:{column}")?;
-        }
-        write!(f, " ({})", self.pointer)?;
-        if let Some(help) = &self.help {
-            write!(f, "\n   = help: {help}")?;
-        }
-        Ok(())
+        f.write_str(&crate::render::render(self))
     }
 }
+
+/// At most this many diagnostics are rendered: a spec with thousands of problems is read
+/// from its first ones, and the rest would only bury them.
+const SHOWN: usize = 100;
 
 fn render_all(diagnostics: &[Diagnostic]) -> String {
     let mut out = diagnostics
         .iter()
+        .take(SHOWN)
         .map(ToString::to_string)
         .collect::<Vec<_>>()
         .join("\n\n");
-    if diagnostics.len() > 1 {
+    if diagnostics.len() > SHOWN {
+        out.push_str(&format!(
+            "\n\nerror: aborting due to {} problems in the spec (the first {SHOWN} are shown)",
+            diagnostics.len()
+        ));
+    } else if diagnostics.len() > 1 {
         out.push_str(&format!(
             "\n\nerror: aborting due to {} problems in the spec",
             diagnostics.len()

@@ -89,8 +89,9 @@ fn starts_item(before: &str, line: &str) -> bool {
         .iter()
         .any(|start| text.starts_with(start))
     };
+    let is_comment = before_trimmed.starts_with("//");
     let ends_item = before_trimmed == "}"
-        || (before_trimmed.ends_with(';') && item_like(before_trimmed))
+        || (before_trimmed.ends_with(';') && item_like(before_trimmed) && !is_comment)
         || (before_trimmed.ends_with("{}") && item_like(before_trimmed))
         || before_trimmed.ends_with("};");
     if indent(before) != indent(line) || !ends_item || !item_like(trimmed) {

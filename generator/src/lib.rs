@@ -23,10 +23,12 @@ pub mod load;
 pub mod lower;
 pub mod names;
 mod overlay;
+mod position;
+mod render;
 
 use std::path::Path;
 
-pub use error::{Diagnostic, Error};
+pub use error::{Diagnostic, Error, Excerpt};
 
 /// How to generate: the crate's identity and what the file headers say.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -15,11 +15,19 @@ use crate::names;
 /// Deeper than this, an example or schema is not followed further (cyclic schemas).
 const MAX_DEPTH: usize = 64;
 
-/// Every lint finding of `spec`, sorted by place.
+/// Every lint finding of `spec`, with the problems loading found (refs that lead
+/// nowhere, duplicate operation IDs), placed in their files and sorted.
 pub fn lint(spec: &Spec) -> Vec<Diagnostic> {
-    let mut linter = Linter { file: &spec.path, openapi: &spec.openapi, out: Vec::new(), examples_checked: 0 };
+    let mut linter = Linter {
+        file: &spec.path,
+        openapi: &spec.openapi,
+        out: Vec::new(),
+        examples_checked: 0,
+    };
     linter.run();
     let mut out = linter.out;
+    out.extend(spec.problems.iter().cloned());
+    spec.locate(&mut out);
     out.sort();
     out.dedup();
     out
@@ -27,7 +35,12 @@ pub fn lint(spec: &Spec) -> Vec<Diagnostic> {
 
 /// How many examples a lint run checked, and how many contradict their schema.
 pub fn example_counts(spec: &Spec) -> (usize, usize) {
-    let mut linter = Linter { file: &spec.path, openapi: &spec.openapi, out: Vec::new(), examples_checked: 0 };
+    let mut linter = Linter {
+        file: &spec.path,
+        openapi: &spec.openapi,
+        out: Vec::new(),
+        examples_checked: 0,
+    };
     linter.examples();
     (linter.examples_checked, linter.out.len())
 }
@@ -35,7 +48,11 @@ pub fn example_counts(spec: &Spec) -> (usize, usize) {
 /// Why `example` does not fit `schema`, one line per problem; empty when it fits. Strict:
 /// properties that an object schema does not list count as problems too, so that an
 /// accepted example round-trips through the generated type unchanged.
-pub(crate) fn example_problems(openapi: &OpenAPI, schema: Option<&Schema>, example: &Value) -> Vec<String> {
+pub(crate) fn example_problems(
+    openapi: &OpenAPI,
+    schema: Option<&Schema>,
+    example: &Value,
+) -> Vec<String> {
     let mut problems = Vec::new();
     check(openapi, schema, example, "", &mut problems, 0);
     problems
@@ -59,7 +76,8 @@ impl<'a> Linter<'a> {
     }
 
     fn report(&mut self, pointer: &str, message: String, help: &str) {
-        self.out.push(Diagnostic::new(self.file, pointer, message).help(help));
+        self.out
+            .push(Diagnostic::new(self.file, pointer, message).help(help));
     }
 
     fn examples(&mut self) {
@@ -67,29 +85,52 @@ impl<'a> Linter<'a> {
         let mut places: Vec<Place<'a>> = Vec::new();
         if let Some(components) = &openapi.components {
             for (name, schema) in &components.schemas {
-                collect_schema_examples(&pointer_push("#/components/schemas", name), schema, &mut places, 0);
+                collect_schema_examples(
+                    &pointer_push("#/components/schemas", name),
+                    schema,
+                    &mut places,
+                    0,
+                );
             }
             for (name, body) in &components.request_bodies {
                 if let ReferenceOr::Item(body) = body {
-                    collect_media(openapi, &pointer_push("#/components/requestBodies", name), &body.content, &mut places);
+                    collect_media(
+                        openapi,
+                        &pointer_push("#/components/requestBodies", name),
+                        &body.content,
+                        &mut places,
+                    );
                 }
             }
             for (name, response) in &components.responses {
                 if let ReferenceOr::Item(response) = response {
-                    collect_media(openapi, &pointer_push("#/components/responses", name), &response.content, &mut places);
+                    collect_media(
+                        openapi,
+                        &pointer_push("#/components/responses", name),
+                        &response.content,
+                        &mut places,
+                    );
                 }
             }
         }
         for (path, item) in &openapi.paths.paths {
-            let ReferenceOr::Item(item) = item else { continue };
+            let ReferenceOr::Item(item) = item else {
+                continue;
+            };
             for (method, operation) in item.iter() {
                 let pointer = pointer_push(&pointer_push("#/paths", path), method);
                 if let Some(ReferenceOr::Item(body)) = &operation.request_body {
-                    collect_media(openapi, &pointer_push(&pointer, "requestBody"), &body.content, &mut places);
+                    collect_media(
+                        openapi,
+                        &pointer_push(&pointer, "requestBody"),
+                        &body.content,
+                        &mut places,
+                    );
                 }
                 for (status, response) in &operation.responses.responses {
                     if let ReferenceOr::Item(response) = response {
-                        let at = pointer_push(&pointer_push(&pointer, "responses"), &status.to_string());
+                        let at =
+                            pointer_push(&pointer_push(&pointer, "responses"), &status.to_string());
                         collect_media(openapi, &at, &response.content, &mut places);
                     }
                 }
@@ -99,7 +140,11 @@ impl<'a> Linter<'a> {
             self.examples_checked += 1;
             let problems = example_problems(openapi, schema, example);
             if let Some(first) = problems.first() {
-                let more = if problems.len() > 1 { format!(" (and {} more)", problems.len() - 1) } else { String::new() };
+                let more = if problems.len() > 1 {
+                    format!(" (and {} more)", problems.len() - 1)
+                } else {
+                    String::new()
+                };
                 self.report(
                     &pointer,
                     format!("example does not match its schema: {first}{more}"),
@@ -117,7 +162,12 @@ impl<'a> Linter<'a> {
         if let Some(components) = &openapi.components {
             for (name, schema) in &components.schemas {
                 if let ReferenceOr::Item(schema) = schema {
-                    collect_unions(&pointer_push("#/components/schemas", name), schema, &mut places, 0);
+                    collect_unions(
+                        &pointer_push("#/components/schemas", name),
+                        schema,
+                        &mut places,
+                        0,
+                    );
                 }
             }
         }
@@ -142,29 +192,65 @@ impl<'a> Linter<'a> {
 
     /// Schema and property names that become the same Rust name.
     fn names(&mut self) {
-        let Some(components) = &self.openapi.components else { return };
+        let Some(components) = &self.openapi.components else {
+            return;
+        };
         let mut by_rust: BTreeMap<String, Vec<&String>> = BTreeMap::new();
         for name in components.schemas.keys() {
-            by_rust.entry(names::type_name(name)).or_default().push(name);
+            by_rust
+                .entry(names::type_name(name))
+                .or_default()
+                .push(name);
         }
-        let collisions: Vec<_> = by_rust.into_iter().filter(|(_, spec_names)| spec_names.len() > 1).collect();
+        let collisions: Vec<_> = by_rust
+            .into_iter()
+            .filter(|(_, spec_names)| spec_names.len() > 1)
+            .collect();
         for (rust, spec_names) in collisions {
-            let listed = spec_names.iter().map(|n| format!("`{n}`")).collect::<Vec<_>>().join(", ");
+            let listed = spec_names
+                .iter()
+                .map(|n| format!("`{n}`"))
+                .collect::<Vec<_>>()
+                .join(", ");
             let pointer = pointer_push("#/components/schemas", spec_names[1]);
-            self.report(&pointer, format!("schemas {listed} all become `{rust}` in Rust; later ones get a number"), "rename one of them");
+            self.report(
+                &pointer,
+                format!("schemas {listed} all become `{rust}` in Rust; later ones get a number"),
+                "rename one of them",
+            );
         }
         let schemas: Vec<_> = components.schemas.iter().collect();
         for (name, schema) in schemas {
-            let ReferenceOr::Item(schema) = schema else { continue };
-            let SchemaKind::Type(Type::Object(object)) = &schema.schema_kind else { continue };
+            let ReferenceOr::Item(schema) = schema else {
+                continue;
+            };
+            let SchemaKind::Type(Type::Object(object)) = &schema.schema_kind else {
+                continue;
+            };
             let mut fields: BTreeMap<String, Vec<&String>> = BTreeMap::new();
             for property in object.properties.keys() {
-                fields.entry(names::snake(property, "field")).or_default().push(property);
+                fields
+                    .entry(names::snake(property, "field"))
+                    .or_default()
+                    .push(property);
             }
             for (rust, properties) in fields.into_iter().filter(|(_, p)| p.len() > 1) {
-                let listed = properties.iter().map(|n| format!("`{n}`")).collect::<Vec<_>>().join(", ");
-                let pointer = pointer_push(&pointer_push(&pointer_push("#/components/schemas", name), "properties"), properties[1]);
-                self.report(&pointer, format!("properties {listed} all become field `{rust}`; later ones get a number"), "rename one of them if you can");
+                let listed = properties
+                    .iter()
+                    .map(|n| format!("`{n}`"))
+                    .collect::<Vec<_>>()
+                    .join(", ");
+                let pointer = pointer_push(
+                    &pointer_push(&pointer_push("#/components/schemas", name), "properties"),
+                    properties[1],
+                );
+                self.report(
+                    &pointer,
+                    format!(
+                        "properties {listed} all become field `{rust}`; later ones get a number"
+                    ),
+                    "rename one of them if you can",
+                );
             }
         }
     }
@@ -178,7 +264,9 @@ fn collect_media<'a>(
 ) {
     for (media_type, media) in content {
         let at = pointer_push(&pointer_push(pointer, "content"), media_type);
-        let Some(schema) = &media.schema else { continue };
+        let Some(schema) = &media.schema else {
+            continue;
+        };
         let schema = schema_of(openapi, schema);
         if let Some(example) = &media.example {
             out.push((pointer_push(&at, "example"), schema, example));
@@ -187,7 +275,14 @@ fn collect_media<'a>(
             for (name, example) in &media.examples {
                 if let ReferenceOr::Item(example) = example {
                     if let Some(value) = &example.value {
-                        out.push((pointer_push(&pointer_push(&pointer_push(&at, "examples"), name), "value"), schema, value));
+                        out.push((
+                            pointer_push(
+                                &pointer_push(&pointer_push(&at, "examples"), name),
+                                "value",
+                            ),
+                            schema,
+                            value,
+                        ));
                     }
                 }
             }
@@ -196,13 +291,23 @@ fn collect_media<'a>(
 }
 
 /// Examples written on a schema and, recursively, on its inline sub-schemas.
-fn collect_schema_examples<'a>(pointer: &str, schema: &'a ReferenceOr<Schema>, out: &mut Vec<Place<'a>>, depth: usize) {
+fn collect_schema_examples<'a>(
+    pointer: &str,
+    schema: &'a ReferenceOr<Schema>,
+    out: &mut Vec<Place<'a>>,
+    depth: usize,
+) {
     if let ReferenceOr::Item(inline) = schema {
         collect_inline_examples(pointer, inline, out, depth);
     }
 }
 
-fn collect_inline_examples<'a>(pointer: &str, schema: &'a Schema, out: &mut Vec<Place<'a>>, depth: usize) {
+fn collect_inline_examples<'a>(
+    pointer: &str,
+    schema: &'a Schema,
+    out: &mut Vec<Place<'a>>,
+    depth: usize,
+) {
     if depth > MAX_DEPTH {
         return;
     }
@@ -214,7 +319,12 @@ fn collect_inline_examples<'a>(pointer: &str, schema: &'a Schema, out: &mut Vec<
     }
 }
 
-fn collect_unions<'a>(pointer: &str, schema: &'a Schema, out: &mut Vec<(String, &'a [ReferenceOr<Schema>])>, depth: usize) {
+fn collect_unions<'a>(
+    pointer: &str,
+    schema: &'a Schema,
+    out: &mut Vec<(String, &'a [ReferenceOr<Schema>])>,
+    depth: usize,
+) {
     if depth > MAX_DEPTH {
         return;
     }
@@ -236,7 +346,10 @@ fn inline_children(schema: &Schema) -> Vec<(String, &Schema)> {
         SchemaKind::Type(Type::Object(object)) => {
             for (name, property) in &object.properties {
                 if let ReferenceOr::Item(inline) = property {
-                    out.push((format!("properties/{}", name.replace('~', "~0").replace('/', "~1")), inline.as_ref()));
+                    out.push((
+                        format!("properties/{}", name.replace('~', "~0").replace('/', "~1")),
+                        inline.as_ref(),
+                    ));
                 }
             }
         }
@@ -245,7 +358,9 @@ fn inline_children(schema: &Schema) -> Vec<(String, &Schema)> {
                 out.push(("items".to_string(), items.as_ref()));
             }
         }
-        SchemaKind::OneOf { one_of: members } | SchemaKind::AnyOf { any_of: members } | SchemaKind::AllOf { all_of: members } => {
+        SchemaKind::OneOf { one_of: members }
+        | SchemaKind::AnyOf { any_of: members }
+        | SchemaKind::AllOf { all_of: members } => {
             let key = match &schema.schema_kind {
                 SchemaKind::OneOf { .. } => "oneOf",
                 SchemaKind::AnyOf { .. } => "anyOf",
@@ -271,23 +386,42 @@ fn schema_of<'a>(openapi: &'a OpenAPI, schema: &'a ReferenceOr<Schema>) -> Optio
 }
 
 fn resolve<'a>(openapi: &'a OpenAPI, reference: &str) -> Option<&'a Schema> {
-    let name = reference.strip_prefix("#/components/schemas/")?.replace("~1", "/").replace("~0", "~");
+    let name = reference
+        .strip_prefix("#/components/schemas/")?
+        .replace("~1", "/")
+        .replace("~0", "~");
     openapi.components.as_ref()?.schemas.get(&name)?.as_item()
 }
 
-fn check(openapi: &OpenAPI, schema: Option<&Schema>, value: &Value, at: &str, problems: &mut Vec<String>, depth: usize) {
+fn check(
+    openapi: &OpenAPI,
+    schema: Option<&Schema>,
+    value: &Value,
+    at: &str,
+    problems: &mut Vec<String>,
+    depth: usize,
+) {
     let Some(schema) = schema else { return };
     if depth > MAX_DEPTH {
         return;
     }
-    let place = if at.is_empty() { "the example".to_string() } else { format!("`{at}`") };
+    let place = if at.is_empty() {
+        "the example".to_string()
+    } else {
+        format!("`{at}`")
+    };
     if value.is_null() {
         if !schema.schema_data.nullable && !matches!(schema.schema_kind, SchemaKind::Any(_)) {
             problems.push(format!("{place} is null but the schema is not nullable"));
         }
         return;
     }
-    let expected = |kind: &str, problems: &mut Vec<String>| problems.push(format!("{place} should be {kind}, found {}", json_kind(value)));
+    let expected = |kind: &str, problems: &mut Vec<String>| {
+        problems.push(format!(
+            "{place} should be {kind}, found {}",
+            json_kind(value)
+        ))
+    };
     match &schema.schema_kind {
         SchemaKind::Type(Type::String(string)) => match value.as_str() {
             Some(text) => {
@@ -321,7 +455,14 @@ fn check(openapi: &OpenAPI, schema: Option<&Schema>, value: &Value, at: &str, pr
                             ReferenceOr::Item(inline) => Some(inline.as_ref()),
                             ReferenceOr::Reference { reference } => resolve(openapi, reference),
                         };
-                        check(openapi, item_schema, item, &format!("{at}[{index}]"), problems, depth + 1);
+                        check(
+                            openapi,
+                            item_schema,
+                            item,
+                            &format!("{at}[{index}]"),
+                            problems,
+                            depth + 1,
+                        );
                     }
                 }
             }
@@ -335,19 +476,36 @@ fn check(openapi: &OpenAPI, schema: Option<&Schema>, value: &Value, at: &str, pr
                     }
                 }
                 for (name, field) in fields {
-                    let field_at = if at.is_empty() { name.clone() } else { format!("{at}.{name}") };
+                    let field_at = if at.is_empty() {
+                        name.clone()
+                    } else {
+                        format!("{at}.{name}")
+                    };
                     match object.properties.get(name) {
-                        Some(ReferenceOr::Item(inline)) => check(openapi, Some(inline), field, &field_at, problems, depth + 1),
-                        Some(ReferenceOr::Reference { reference }) => {
-                            check(openapi, resolve(openapi, reference), field, &field_at, problems, depth + 1)
+                        Some(ReferenceOr::Item(inline)) => {
+                            check(openapi, Some(inline), field, &field_at, problems, depth + 1)
                         }
+                        Some(ReferenceOr::Reference { reference }) => check(
+                            openapi,
+                            resolve(openapi, reference),
+                            field,
+                            &field_at,
+                            problems,
+                            depth + 1,
+                        ),
                         None => match &object.additional_properties {
-                            Some(AdditionalProperties::Schema(extra)) => {
-                                check(openapi, schema_of(openapi, extra), field, &field_at, problems, depth + 1)
-                            }
+                            Some(AdditionalProperties::Schema(extra)) => check(
+                                openapi,
+                                schema_of(openapi, extra),
+                                field,
+                                &field_at,
+                                problems,
+                                depth + 1,
+                            ),
                             Some(AdditionalProperties::Any(true)) => {}
                             _ if object.properties.is_empty() => {}
-                            _ => problems.push(format!("`{field_at}` is not a property the schema lists")),
+                            _ => problems
+                                .push(format!("`{field_at}` is not a property the schema lists")),
                         },
                     }
                 }
@@ -357,7 +515,14 @@ fn check(openapi: &OpenAPI, schema: Option<&Schema>, value: &Value, at: &str, pr
         SchemaKind::OneOf { one_of: members } | SchemaKind::AnyOf { any_of: members } => {
             let fits = members.iter().any(|member| {
                 let mut inner = Vec::new();
-                check(openapi, schema_of(openapi, member), value, at, &mut inner, depth + 1);
+                check(
+                    openapi,
+                    schema_of(openapi, member),
+                    value,
+                    at,
+                    &mut inner,
+                    depth + 1,
+                );
                 inner.is_empty()
             });
             if !fits {
@@ -366,13 +531,31 @@ fn check(openapi: &OpenAPI, schema: Option<&Schema>, value: &Value, at: &str, pr
         }
         SchemaKind::AllOf { all_of } => {
             if let [member] = all_of.as_slice() {
-                check(openapi, schema_of(openapi, member), value, at, problems, depth + 1);
+                check(
+                    openapi,
+                    schema_of(openapi, member),
+                    value,
+                    at,
+                    problems,
+                    depth + 1,
+                );
             } else {
                 for member in all_of {
                     let mut inner = Vec::new();
-                    check(openapi, schema_of(openapi, member), value, at, &mut inner, depth + 1);
+                    check(
+                        openapi,
+                        schema_of(openapi, member),
+                        value,
+                        at,
+                        &mut inner,
+                        depth + 1,
+                    );
                     // Each member sees only its own properties; "not listed" is expected here.
-                    problems.extend(inner.into_iter().filter(|p| !p.ends_with("is not a property the schema lists")));
+                    problems.extend(
+                        inner
+                            .into_iter()
+                            .filter(|p| !p.ends_with("is not a property the schema lists")),
+                    );
                 }
             }
         }
@@ -402,7 +585,9 @@ enum Shape {
     Array,
     /// An object with these required properties (an object without them is accepted too
     /// when the list is empty).
-    Object { required: Vec<String> },
+    Object {
+        required: Vec<String>,
+    },
 }
 
 impl Shape {
@@ -426,7 +611,9 @@ fn shape_of(openapi: &OpenAPI, member: &ReferenceOr<Schema>) -> Option<Shape> {
         SchemaKind::Type(Type::Integer(_)) => Shape::Integer,
         SchemaKind::Type(Type::Boolean(_)) => Shape::Boolean,
         SchemaKind::Type(Type::Array(_)) => Shape::Array,
-        SchemaKind::Type(Type::Object(object)) => Shape::Object { required: object.required.clone() },
+        SchemaKind::Type(Type::Object(object)) => Shape::Object {
+            required: object.required.clone(),
+        },
         _ => return None,
     })
 }

@@ -4,6 +4,7 @@
 //! It reads no files and produces no Rust tokens.
 
 mod finish;
+mod guards;
 mod operation;
 mod schema;
 
@@ -22,18 +23,17 @@ pub fn lower(spec: &Spec) -> Result<Api, Error> {
     let mut lowerer = Lowerer::new(&spec.path, &spec.openapi);
     lowerer.declare_components();
     lowerer.lower_components();
+    lowerer.check_alias_cycles();
     let operations = lowerer.lower_operations();
     let Lowerer {
         mut models,
-        mut diagnostics,
+        diagnostics,
         object_rules,
         examples,
         ..
     } = lowerer;
-    if !diagnostics.is_empty() {
-        diagnostics.sort();
-        diagnostics.dedup();
-        return Err(Error::Spec(diagnostics));
+    if !diagnostics.is_empty() || !spec.problems.is_empty() {
+        return Err(Error::Spec(spec.finish_diagnostics(diagnostics)));
     }
     finish::finish(&mut models, &operations, &object_rules);
     models.sort_by(|a, b| a.rust_name.cmp(&b.rust_name));
@@ -74,7 +74,12 @@ fn example_cases(examples: Vec<(TypeRef, &serde_json::Value, String)>) -> Vec<Ex
             _ => continue,
         };
         let test_name = test_names.claim(&names::snake(&format!("{type_name}Example"), "example"));
-        cases.push(ExampleCase { test_name, ty, json, pointer });
+        cases.push(ExampleCase {
+            test_name,
+            ty,
+            json,
+            pointer,
+        });
     }
     cases
 }
@@ -102,6 +107,8 @@ pub(crate) struct Lowerer<'a> {
     /// Examples that fit their schema: (type, example, pointer).
     examples: Vec<(TypeRef, &'a serde_json::Value, String)>,
     diagnostics: Vec<Diagnostic>,
+    /// Depth and `allOf` limits (see `guards.rs`).
+    guard: guards::Guard,
 }
 
 impl<'a> Lowerer<'a> {
@@ -115,6 +122,7 @@ impl<'a> Lowerer<'a> {
             object_rules: BTreeMap::new(),
             examples: Vec::new(),
             diagnostics: Vec::new(),
+            guard: guards::Guard::default(),
         }
     }
 
@@ -158,7 +166,8 @@ impl<'a> Lowerer<'a> {
         pointer: String,
     ) {
         let Some(example) = example else { return };
-        let testable = matches!(ty, TypeRef::Named(_)) || matches!(ty, TypeRef::Vec(inner) if matches!(**inner, TypeRef::Named(_)));
+        let testable = matches!(ty, TypeRef::Named(_))
+            || matches!(ty, TypeRef::Vec(inner) if matches!(**inner, TypeRef::Named(_)));
         if testable && crate::lint::example_problems(self.openapi, schema, example).is_empty() {
             self.examples.push((ty.clone(), example, pointer));
         }

@@ -38,6 +38,7 @@ const RESERVED_TYPES: &[&str] = &[
     "ErrorResponse",
     "ExactSizeIterator",
     "Extend",
+    "FilePart",
     "Fn",
     "FnMut",
     "FnOnce",
@@ -55,12 +56,16 @@ const RESERVED_TYPES: &[&str] = &[
     "Ord",
     "PartialEq",
     "PartialOrd",
+    "RateLimit",
+    "RequestState",
     "Result",
+    "RetryPolicy",
     "Send",
     "Serialize",
     "Sized",
     "Some",
     "String",
+    "SuccessResponse",
     "Sync",
     "ToOwned",
     "ToString",
@@ -138,6 +143,9 @@ pub fn snake(raw: &str, fallback: &str) -> String {
 #[derive(Debug, Default, Clone)]
 pub struct NameSet {
     taken: BTreeSet<String>,
+    /// The next number to try per base: names are never released, so the numbers below
+    /// it stay taken, and thousands of equal names cost thousands of steps, not millions.
+    next_number: std::collections::HashMap<String, usize>,
 }
 
 impl NameSet {
@@ -145,6 +153,7 @@ impl NameSet {
     pub fn with_reserved<'a>(reserved: impl IntoIterator<Item = &'a str>) -> Self {
         NameSet {
             taken: reserved.into_iter().map(str::to_string).collect(),
+            next_number: Default::default(),
         }
     }
 
@@ -160,10 +169,14 @@ impl NameSet {
         } else {
             ""
         };
-        (2..)
-            .map(|n| format!("{base}{separator}{n}"))
-            .find(|candidate| self.taken.insert(candidate.clone()))
-            .expect("an unbounded range always yields a free name")
+        let next = self.next_number.entry(base.to_string()).or_insert(2);
+        loop {
+            let candidate = format!("{base}{separator}{next}");
+            *next += 1;
+            if self.taken.insert(candidate.clone()) {
+                return candidate;
+            }
+        }
     }
 
     /// Claims one name per `(spec_name, base)` pair and returns them in the same order.

@@ -11,7 +11,7 @@ use crate::error::{pointer_push, Diagnostic};
 
 /// Applies the overlay at `overlay_path` to `document`, action by action.
 pub fn apply(document: &mut Value, overlay_path: &Path) -> Result<(), Vec<Diagnostic>> {
-    let overlay = crate::load::read_document(overlay_path).map_err(|d| vec![d])?;
+    let overlay = crate::load::read_document(overlay_path).map_err(|d| vec![*d])?;
     let at = |pointer: &str, message: String, help: &str| {
         Diagnostic::new(overlay_path, pointer, message).help(help)
     };

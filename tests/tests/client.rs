@@ -12,8 +12,8 @@ use std::time::Duration;
 
 use highlevel_contacts::{
     decode_create_contact, BadRequest, Client, CreateContactError, CreateContactRequest,
-    CreateContactResponse, CustomFieldInput, DndSetting, DndSettings, Error, Unauthorized,
-    UnprocessableEntity, DEFAULT_BASE_URL,
+    CreateContactResponse, CustomFieldInput, DndSetting, DndSettings, Error, RequestState,
+    Unauthorized, UnprocessableEntity, DEFAULT_BASE_URL,
 };
 use reqwest::header::{HeaderMap, HeaderValue, AUTHORIZATION, CONTENT_TYPE};
 use reqwest::{Method, StatusCode};
@@ -76,8 +76,13 @@ fn small_request() -> CreateContactRequest {
         ])
 }
 
+/// `Client::new`, which only fails when reqwest cannot set up TLS.
+fn new_client(token: impl Into<String>) -> Client {
+    Client::new(token).expect("reqwest sets up its TLS backend")
+}
+
 fn client_for(server: &MockServer) -> Client {
-    Client::new(TOKEN).with_base_url(
+    new_client(TOKEN).with_base_url(
         server
             .uri()
             .parse()
@@ -521,12 +526,25 @@ async fn a_connection_closed_without_an_answer_is_a_transport_error() {
         .expect_err("no answer");
     assert_error_hides_token(&error);
     match &error {
-        Error::Transport(inner) => assert!(
-            !inner.is_timeout(),
-            "the client saw the close, not a timeout: {inner:?}"
-        ),
+        Error::Transport {
+            source,
+            state,
+            response,
+        } => {
+            assert!(
+                !source.is_timeout(),
+                "the client saw the close, not a timeout: {source:?}"
+            );
+            assert_eq!(
+                *state,
+                RequestState::MaybeSent,
+                "the connection was made, so the server may have read the request"
+            );
+            assert!(response.is_none(), "nothing was answered");
+        }
         other => panic!("expected Error::Transport, got {other:?}"),
     }
+    assert!(error.may_have_been_sent());
     assert_eq!(error.status(), None);
     assert_eq!(error.raw_body(), None);
     assert!(error.source().is_some(), "the reqwest error is the source");
@@ -548,8 +566,15 @@ async fn a_connection_closed_after_reading_the_request_is_a_transport_error() {
         .expect_err("no answer");
     assert_error_hides_token(&error);
     assert!(
-        matches!(error, Error::Transport(_)),
-        "expected Error::Transport, got {error:?}"
+        matches!(
+            error,
+            Error::Transport {
+                state: RequestState::MaybeSent,
+                response: None,
+                ..
+            }
+        ),
+        "expected Error::Transport that may have been sent, got {error:?}"
     );
     assert_eq!(
         connections.load(Ordering::SeqCst),
@@ -583,12 +608,25 @@ async fn a_truncated_body_is_a_transport_error() {
         .expect_err("the body is cut short");
     assert_error_hides_token(&error);
     match &error {
-        Error::Transport(inner) => assert!(
-            !inner.is_timeout(),
-            "the client saw the close, not a timeout: {inner:?}"
-        ),
+        Error::Transport { source, state, .. } => {
+            assert!(
+                !source.is_timeout(),
+                "the client saw the close, not a timeout: {source:?}"
+            );
+            assert_eq!(*state, RequestState::Sent, "the server answered 201");
+        }
         other => panic!("expected Error::Transport for a truncated body, got {other:?}"),
     }
+    // What arrived is kept: a 201 means the contact exists, even without its body.
+    assert_eq!(error.status(), Some(StatusCode::CREATED));
+    assert_eq!(
+        error.raw_body(),
+        Some(br#"{"contact": {"id": "seD4Pf"#.as_slice())
+    );
+    assert!(
+        error.to_string().contains("201 Created"),
+        "Display names the status that arrived: {error}"
+    );
     assert_eq!(connections.load(Ordering::SeqCst), 1);
 }
 
@@ -598,7 +636,7 @@ async fn a_truncated_body_is_a_transport_error() {
 
 #[test]
 fn create_contact_request_builds_the_documented_request() {
-    let client = Client::new(TOKEN);
+    let client = new_client(TOKEN);
     assert_eq!(
         client.base_url().as_str(),
         "https://services.leadconnectorhq.com/"
@@ -661,7 +699,7 @@ fn create_contact_request_respects_the_base_url_path() {
             "https://gw.example/a/b/contacts/",
         ),
     ] {
-        let client = Client::new(TOKEN).with_base_url(base.parse().unwrap());
+        let client = new_client(TOKEN).with_base_url(base.parse().unwrap());
         assert_eq!(
             client.base_url().as_str(),
             reqwest::Url::parse(base).unwrap().as_str()
@@ -674,7 +712,7 @@ fn create_contact_request_respects_the_base_url_path() {
 #[test]
 fn create_contact_request_rejects_what_cannot_be_sent() {
     // A token that cannot appear in a header.
-    let client = Client::new(format!("{TOKEN}\r\nX-Injected: 1"));
+    let client = new_client(format!("{TOKEN}\r\nX-Injected: 1"));
     let error = client
         .create_contact_request(&small_request())
         .expect_err("a token with CR LF is refused");
@@ -683,7 +721,7 @@ fn create_contact_request_rejects_what_cannot_be_sent() {
     assert_no_token("a client with a bad token", &format!("{client:?}"));
 
     // A base URL that cannot have a path.
-    let client = Client::new(TOKEN).with_base_url("mailto:api@example.com".parse().unwrap());
+    let client = new_client(TOKEN).with_base_url("mailto:api@example.com".parse().unwrap());
     let error = client
         .create_contact_request(&small_request())
         .expect_err("a cannot-be-a-base URL is refused");
@@ -780,7 +818,7 @@ fn decode_create_contact_chooses_by_status() {
     }
 
     // Statuses the operation does not document, even 2xx ones and even with a valid body.
-    for status in [200, 202, 204, 301, 403, 404, 429, 500, 503] {
+    for status in [200, 202, 204, 301, 403, 404, 500, 503] {
         let body = bytes(created.clone());
         let error = decode_create_contact(StatusCode::from_u16(status).unwrap(), headers(), &body)
             .expect_err("an undocumented status");
@@ -802,7 +840,7 @@ fn decode_create_contact_chooses_by_status() {
 
 #[test]
 fn the_token_never_appears_in_the_clients_debug() {
-    let client = Client::new(TOKEN);
+    let client = new_client(TOKEN);
     assert_no_token("Client's Debug", &format!("{client:?}"));
     assert_no_token("Client's alternate Debug", &format!("{client:#?}"));
     let client = client.with_base_url("http://127.0.0.1:9/x/".parse().unwrap());
@@ -827,7 +865,7 @@ async fn a_base_url_with_a_path_prefix_is_kept() {
         .mount(&server)
         .await;
     let client =
-        Client::new(TOKEN).with_base_url(format!("{}/proxy/", server.uri()).parse().unwrap());
+        new_client(TOKEN).with_base_url(format!("{}/proxy/", server.uri()).parse().unwrap());
     let response = client
         .create_contact(&small_request())
         .await

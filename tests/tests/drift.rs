@@ -24,13 +24,20 @@ fn checked_in_crate_matches_a_fresh_generation() {
     let expected: BTreeSet<String> = files.iter().map(|f| f.path.clone()).collect();
     let mut on_disk = BTreeSet::new();
     list_files(&generated, &generated, &mut on_disk);
-    assert_eq!(on_disk, expected, "generated/ holds files the generator does not make, or lacks some");
+    assert_eq!(
+        on_disk, expected,
+        "generated/ holds files the generator does not make, or lacks some"
+    );
 }
 
 fn list_files(root: &Path, dir: &Path, out: &mut BTreeSet<String>) {
     for entry in std::fs::read_dir(dir).expect("readable folder") {
         let path = entry.expect("readable entry").path();
-        let relative = path.strip_prefix(root).expect("under root").to_string_lossy().replace('\\', "/");
+        let relative = path
+            .strip_prefix(root)
+            .expect("under root")
+            .to_string_lossy()
+            .replace('\\', "/");
         if relative == "target" || relative == "Cargo.lock" {
             continue;
         }

@@ -1,6 +1,8 @@
 //! `cargo xtask`: the project's commands. Arguments, files and messages live here; the
 //! generation itself is the `generator` library's.
 
+mod bench;
+mod corpus;
 mod write;
 
 use std::path::{Path, PathBuf};
@@ -23,6 +25,10 @@ enum Command {
     /// Check a spec for misleading content: examples that contradict their schema, unions
     /// whose variants cannot be told apart, names that collide in Rust. Exits 1 on findings.
     Lint(LintArgs),
+    /// Generate, clippy and test a crate per spec file of a corpus (by default HighLevel's, in ../shared).
+    Corpus(corpus::CorpusArgs),
+    /// Time the generator's stages on the corpus against parsing the same JSON alone.
+    Bench(bench::BenchArgs),
 }
 
 #[derive(clap::Args)]
@@ -105,6 +111,8 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
         Command::Codegen(args) => codegen(args),
+        Command::Corpus(args) => corpus::run(args),
+        Command::Bench(args) => bench::run(args),
         Command::Lint(args) => lint(args),
     }
 }
@@ -193,7 +201,11 @@ fn lint(args: LintArgs) -> ExitCode {
             Some((line, column)) => format!("{}:{line}:{column}", finding.file.display()),
             None => finding.file.display().to_string(),
         };
-        let help = finding.help.as_deref().map(|help| format!(" (help: {help})")).unwrap_or_default();
+        let help = finding
+            .help
+            .as_deref()
+            .map(|help| format!(" (help: {help})"))
+            .unwrap_or_default();
         println!("{place}: {}: {}{help}", finding.pointer, finding.message);
     }
     let (checked, contradicting) = generator::lint::example_counts(&spec);

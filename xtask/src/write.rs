@@ -2,6 +2,17 @@
 //! unchanged files are hard-linked (so their timestamps, and cargo's caches, survive),
 //! files the generator did not make are carried over and reported, and the staged folder
 //! replaces the old one by rename only when everything is in place.
+//!
+//! A run that dies on the way (killed, power cut) leaves the old folder as it was: on
+//! Linux the two folders are exchanged in one `renameat2(RENAME_EXCHANGE)`; elsewhere the
+//! old folder is renamed aside first, and a run that dies between the two renames leaves it
+//! beside the output as `.NAME.staging-*.old`. The next run puts such a backup back (when
+//! the output is missing) and removes leftover staging folders, and says so; `--check`
+//! reports them.
+//!
+//! Test hooks (read here only; the CLI tests use them to prove the above):
+//! `XTASK_FAIL_AFTER_FILES=N` aborts the process after N files are staged, and
+//! `XTASK_FAIL_AFTER_RENAME=1` aborts it right after the first rename of the swap.
 
 use std::collections::BTreeSet;
 use std::fmt;
@@ -20,11 +31,16 @@ pub struct Report {
     pub changed: Vec<(String, String)>,
     pub missing: Vec<String>,
     pub extra: Vec<String>,
+    /// Staging or backup folders beside the output, left by a run that died.
+    pub leftovers: Vec<String>,
 }
 
 impl Report {
     pub fn is_clean(&self) -> bool {
-        self.changed.is_empty() && self.missing.is_empty() && self.extra.is_empty()
+        self.changed.is_empty()
+            && self.missing.is_empty()
+            && self.extra.is_empty()
+            && self.leftovers.is_empty()
     }
 }
 
@@ -39,6 +55,9 @@ impl fmt::Display for Report {
         for (path, diff) in &self.changed {
             writeln!(f, "changed: {path}")?;
             write!(f, "{diff}")?;
+        }
+        for path in &self.leftovers {
+            writeln!(f, "left by an interrupted run: {path}")?;
         }
         Ok(())
     }
@@ -61,7 +80,82 @@ pub fn check(out: &Path, files: &[GeneratedFile]) -> io::Result<Report> {
         }
     }
     report.extra = extra_files(out, files)?;
+    report.leftovers = leftovers(out)?
+        .into_iter()
+        .map(|path| path.display().to_string())
+        .collect();
     Ok(report)
+}
+
+/// The staging prefix of the folders `write` makes beside `out`.
+fn staging_prefix(out: &Path) -> String {
+    let name = out
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "out".to_string());
+    format!(".{name}.staging-")
+}
+
+fn parent_of(out: &Path) -> PathBuf {
+    match out.parent() {
+        Some(parent) if !parent.as_os_str().is_empty() => parent.to_path_buf(),
+        _ => PathBuf::from("."),
+    }
+}
+
+/// Staging and backup folders of `out` that a run which died left behind, sorted.
+fn leftovers(out: &Path) -> io::Result<Vec<PathBuf>> {
+    let parent = parent_of(out);
+    let prefix = staging_prefix(out);
+    let entries = match fs::read_dir(&parent) {
+        Ok(entries) => entries,
+        Err(error) if error.kind() == io::ErrorKind::NotFound => return Ok(Vec::new()),
+        Err(error) => return Err(with_path(error, &parent)),
+    };
+    let mut found = Vec::new();
+    for entry in entries {
+        let entry = entry?;
+        if entry.file_name().to_string_lossy().starts_with(&prefix) && entry.file_type()?.is_dir() {
+            found.push(entry.path());
+        }
+    }
+    found.sort();
+    Ok(found)
+}
+
+/// Cleans up after a run that died: a backup comes back when the output is missing (the
+/// run died between the two renames of a swap), anything else of ours is removed.
+fn recover(out: &Path) -> io::Result<Vec<String>> {
+    let mut notes = Vec::new();
+    for leftover in leftovers(out)? {
+        let is_backup = leftover.extension().is_some_and(|ext| ext == "old");
+        if is_backup && !out.exists() {
+            fs::rename(&leftover, out).map_err(|e| with_path(e, &leftover))?;
+            notes.push(format!(
+                "note: restored {} from {}, left by an interrupted run",
+                out.display(),
+                leftover.display()
+            ));
+        } else {
+            fs::remove_dir_all(&leftover).map_err(|e| with_path(e, &leftover))?;
+            notes.push(format!(
+                "note: removed {}, left by an interrupted run",
+                leftover.display()
+            ));
+        }
+    }
+    Ok(notes)
+}
+
+/// The test hook `XTASK_FAIL_AFTER_FILES`: how many files to stage before dying.
+fn fail_after_files() -> Option<usize> {
+    std::env::var("XTASK_FAIL_AFTER_FILES").ok()?.parse().ok()
+}
+
+/// The test hooks end the process the way a kill would: no destructor runs.
+fn die(hook: &str) -> ! {
+    eprintln!("xtask: {hook} is set: aborting as a crash would");
+    std::process::abort()
 }
 
 /// A unified diff of at most 60 lines.
@@ -126,29 +220,28 @@ fn walk(root: &Path, dir: &Path, visit: &mut dyn FnMut(&str)) -> io::Result<()> 
 
 /// Replaces `out` with `files`, atomically from the reader's point of view.
 pub fn write(out: &Path, files: &[GeneratedFile]) -> io::Result<String> {
+    let recovered = recover(out)?;
+    let recovered: String = recovered.iter().map(|note| format!("{note}\n")).collect();
     let report = check(out, files)?;
     let shown = out.display();
     if report.changed.is_empty() && report.missing.is_empty() {
         return Ok(format!(
-            "{shown} is up to date ({} files){}",
+            "{recovered}{shown} is up to date ({} files){}",
             files.len(),
             kept_note(&report.extra)
         ));
     }
-    let parent = match out.parent() {
-        Some(parent) if !parent.as_os_str().is_empty() => parent.to_path_buf(),
-        _ => PathBuf::from("."),
-    };
+    let parent = parent_of(out);
     fs::create_dir_all(&parent).map_err(|e| with_path(e, &parent))?;
-    let name = out
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_else(|| "out".to_string());
     let staging = tempfile::Builder::new()
-        .prefix(&format!(".{name}.staging-"))
+        .prefix(&staging_prefix(out))
         .tempdir_in(&parent)?;
 
-    for file in files {
+    let fail_after = fail_after_files();
+    for (staged, file) in files.iter().enumerate() {
+        if fail_after == Some(staged) {
+            die("XTASK_FAIL_AFTER_FILES");
+        }
         let target = staging.path().join(&file.path);
         if let Some(folder) = target.parent() {
             fs::create_dir_all(folder).map_err(|e| with_path(e, folder))?;
@@ -175,7 +268,7 @@ pub fn write(out: &Path, files: &[GeneratedFile]) -> io::Result<String> {
     swap(out, staging.keep())?;
     let written = report.changed.len() + report.missing.len();
     Ok(format!(
-        "wrote {shown}: {written} of {} files changed{}",
+        "{recovered}wrote {shown}: {written} of {} files changed{}",
         files.len(),
         kept_note(&report.extra)
     ))
@@ -192,19 +285,73 @@ fn kept_note(extra: &[String]) -> String {
     )
 }
 
-/// Puts `staged` where `out` was. Until the second rename `out` is the old, complete folder.
+/// Puts `staged` where `out` was: at every moment `out` is either the old, complete folder
+/// or the new one (with the fallback, a moment without it, repaired by [`recover`]).
 fn swap(out: &Path, staged: PathBuf) -> io::Result<()> {
+    let fail_after_rename = std::env::var_os("XTASK_FAIL_AFTER_RENAME").is_some();
     if !out.exists() {
-        return fs::rename(&staged, out).map_err(|e| with_path(e, out));
+        fs::rename(&staged, out).map_err(|e| with_path(e, out))?;
+        if fail_after_rename {
+            die("XTASK_FAIL_AFTER_RENAME");
+        }
+        return Ok(());
+    }
+    if exchange(&staged, out)? {
+        // `staged` now holds the old folder.
+        if fail_after_rename {
+            die("XTASK_FAIL_AFTER_RENAME");
+        }
+        return fs::remove_dir_all(&staged).map_err(|e| with_path(e, &staged));
     }
     let backup = staged.with_extension("old");
     fs::rename(out, &backup).map_err(|e| with_path(e, out))?;
+    if fail_after_rename {
+        die("XTASK_FAIL_AFTER_RENAME");
+    }
     if let Err(error) = fs::rename(&staged, out) {
         // Put the old folder back so the user keeps a working crate.
         let _ = fs::rename(&backup, out);
         return Err(with_path(error, out));
     }
     fs::remove_dir_all(&backup).map_err(|e| with_path(e, &backup))
+}
+
+/// Exchanges two folders in one step where the system can; `false` when it cannot (then
+/// nothing was done).
+#[cfg(target_os = "linux")]
+fn exchange(a: &Path, b: &Path) -> io::Result<bool> {
+    use std::ffi::CString;
+    use std::os::unix::ffi::OsStrExt;
+    let to_c = |path: &Path| {
+        CString::new(path.as_os_str().as_bytes())
+            .map_err(|_| io::Error::new(io::ErrorKind::InvalidInput, "a NUL in a path"))
+    };
+    let (a_c, b_c) = (to_c(a)?, to_c(b)?);
+    // SAFETY: both paths are valid NUL-terminated strings that outlive the call, and
+    // renameat2 does not keep them.
+    let result = unsafe {
+        libc::renameat2(
+            libc::AT_FDCWD,
+            a_c.as_ptr(),
+            libc::AT_FDCWD,
+            b_c.as_ptr(),
+            libc::RENAME_EXCHANGE,
+        )
+    };
+    if result == 0 {
+        return Ok(true);
+    }
+    let error = io::Error::last_os_error();
+    match error.raw_os_error() {
+        // Not supported by this kernel or file system: use the two renames.
+        Some(libc::EINVAL | libc::ENOSYS | libc::ENOTSUP) => Ok(false),
+        _ => Err(with_path(error, b)),
+    }
+}
+
+#[cfg(not(target_os = "linux"))]
+fn exchange(_: &Path, _: &Path) -> io::Result<bool> {
+    Ok(false)
 }
 
 fn carry_over(from: &Path, to: &Path) -> io::Result<()> {

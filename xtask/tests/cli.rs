@@ -204,12 +204,27 @@ fn bad_specs_exit_2_with_a_located_message_and_leave_the_output_alone() {
     let cases: &[(&str, &str, &[&str])] = &[
         ("syntax.yaml", "openapi: 3.0.3\ninfo: {title: x\n", &["invalid YAML", "syntax.yaml:"]),
         ("syntax.json", "{\"openapi\": \"3.0.3\",,}", &["invalid JSON", "syntax.json:1:"]),
-        ("swagger.yaml", "swagger: '2.0'\ninfo: {title: x, version: '1'}\npaths: {}\n", &["Swagger 2.0", "(#/swagger)"]),
-        ("v31.yaml", "openapi: 3.1.0\ninfo: {title: x, version: '1'}\npaths: {}\n", &["unsupported OpenAPI version `3.1.0`", "(#/openapi)"]),
+        ("swagger.yaml", "swagger: '2.0'\ninfo: {title: x, version: '1'}\npaths: {}\n", &["Swagger 2.0", "swagger.yaml:1:1\n", "at #/swagger"]),
+        ("v31.yaml", "openapi: 3.1.0\ninfo: {title: x, version: '1'}\npaths: {}\n", &["unsupported OpenAPI version `3.1.0`", "at #/openapi"]),
         (
             "missing-ref.yaml",
             &SPEC.replace("$ref: \"#/components/schemas/Pet\"", "$ref: \"#/components/schemas/Pets\""),
-            &["`$ref` target `#/components/schemas/Pets` does not exist", "missing-ref.yaml (#/paths/~1pets~1{petId}/get/responses/200/content/application~1json/schema/$ref)"],
+            &[
+                "`$ref` target `#/components/schemas/Pets` does not exist",
+                "missing-ref.yaml:16:24\n",
+                "16 |               schema: {$ref: \"#/components/schemas/Pets\"}",
+                "at #/paths/~1pets~1{petId}/get/responses/200/content/application~1json/schema/$ref",
+            ],
+        ),
+        (
+            "outside.yaml",
+            &SPEC.replace("$ref: \"#/components/schemas/Pet\"", "$ref: \"../elsewhere/pets.yaml#/components/schemas/Pet\""),
+            &["outside the folder `$ref`s may reach", "help: to allow it, pass `--ref-root "],
+        ),
+        (
+            "duplicate.yaml",
+            &SPEC.replace("  /pets/{petId}:\n", "  /pets:\n    get:\n      operationId: get-pet\n      responses: {'204': {description: none}}\n  /pets/{petId}:\n"),
+            &["duplicate operationId `get-pet`", "at #/paths/~1pets~1{petId}/get/operationId"],
         ),
         (
             "missing-file.yaml",
@@ -219,12 +234,15 @@ fn bad_specs_exit_2_with_a_located_message_and_leave_the_output_alone() {
         (
             "bad-type.yaml",
             &SPEC.replace("name: {type: string}", "name: {type: strang}"),
-            &["schema type `strang` is not an OpenAPI type", "(#/components/schemas/Pet/properties/name)", "help: use one of"],
+            &["schema type `strang` is not an OpenAPI type", "at #/components/schemas/Pet/properties/name", "help: use one of"],
         ),
     ];
     for (name, text, expected) in cases {
         let dir = tempfile::tempdir().unwrap();
-        let spec = write_spec(dir.path(), name, text);
+        fs::create_dir_all(dir.path().join("spec")).unwrap();
+        fs::create_dir_all(dir.path().join("elsewhere")).unwrap();
+        fs::write(dir.path().join("elsewhere/pets.yaml"), SPEC).unwrap();
+        let spec = write_spec(&dir.path().join("spec"), name, text);
         let out = dir.path().join("out");
         fs::create_dir_all(out.join("src")).unwrap();
         fs::write(out.join("src/lib.rs"), "// the previous, working crate\n").unwrap();
@@ -242,4 +260,183 @@ fn bad_specs_exit_2_with_a_located_message_and_leave_the_output_alone() {
         }
         assert_eq!(snapshot(&out), before, "{name}: the output folder changed");
     }
+}
+
+/// The output folder as the test left it, and the staging folders beside it.
+fn siblings(dir: &Path) -> Vec<String> {
+    let mut names: Vec<String> = fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    names
+}
+
+fn codegen_with_env(spec: &Path, out: &Path, env: (&str, &str)) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_xtask"))
+        .args([
+            "codegen",
+            "--spec",
+            spec.to_str().unwrap(),
+            "--out",
+            out.to_str().unwrap(),
+        ])
+        .env(env.0, env.1)
+        .output()
+        .expect("xtask runs")
+}
+
+/// A crate generated from SPEC, and a changed spec to regenerate it from.
+fn crate_and_new_spec(dir: &Path) -> (PathBuf, PathBuf, Vec<(PathBuf, Vec<u8>)>) {
+    let spec = write_spec(dir, "pets.yaml", SPEC);
+    let out = dir.join("out");
+    assert!(codegen(&spec, &out, &[]).status.success());
+    fs::write(out.join("NOTES.md"), "mine\n").unwrap();
+    let before = snapshot(&out);
+    fs::write(
+        &spec,
+        SPEC.replace(
+            "name: {type: string}",
+            "name: {type: string}\n        age: {type: integer}",
+        ),
+    )
+    .unwrap();
+    (spec, out, before)
+}
+
+#[test]
+fn a_crash_while_staging_leaves_the_old_crate_and_the_next_run_cleans_up() {
+    let dir = tempfile::tempdir().unwrap();
+    let (spec, out, before) = crate_and_new_spec(dir.path());
+
+    let crashed = codegen_with_env(&spec, &out, ("XTASK_FAIL_AFTER_FILES", "2"));
+    assert!(
+        !crashed.status.success(),
+        "the hook aborts: {}",
+        stderr(&crashed)
+    );
+    assert_eq!(
+        crashed.status.code(),
+        None,
+        "killed by a signal, as a crash would be"
+    );
+    assert_eq!(
+        snapshot(&out),
+        before,
+        "the old crate is byte for byte as it was"
+    );
+    let left = siblings(dir.path());
+    assert!(
+        left.iter().any(|n| n.starts_with(".out.staging-")),
+        "the crash left its staging folder: {left:?}"
+    );
+
+    let check = codegen(&spec, &out, &["--check"]);
+    assert_eq!(check.status.code(), Some(1));
+    assert!(
+        stderr(&check).contains("left by an interrupted run: "),
+        "{}",
+        stderr(&check)
+    );
+
+    let next = codegen(&spec, &out, &[]);
+    assert!(next.status.success(), "{}", stderr(&next));
+    let said = String::from_utf8_lossy(&next.stdout);
+    assert!(
+        said.contains("note: removed ") && said.contains("left by an interrupted run"),
+        "{said}"
+    );
+    assert_eq!(
+        siblings(dir.path()),
+        ["out", "pets.yaml"],
+        "nothing is left beside the output"
+    );
+    assert!(fs::read_to_string(out.join("src/models.rs"))
+        .unwrap()
+        .contains("pub age:"));
+    assert_eq!(
+        fs::read_to_string(out.join("NOTES.md")).unwrap(),
+        "mine\n",
+        "a file we did not make is kept"
+    );
+}
+
+#[test]
+fn a_crash_right_after_the_swap_leaves_a_complete_crate() {
+    let dir = tempfile::tempdir().unwrap();
+    let (spec, out, _) = crate_and_new_spec(dir.path());
+    let crashed = codegen_with_env(&spec, &out, ("XTASK_FAIL_AFTER_RENAME", "1"));
+    assert_eq!(crashed.status.code(), None, "{}", stderr(&crashed));
+    // Whichever way the swap went (one exchange, or the first of two renames), the next
+    // run finds a complete crate or a backup to restore, and ends with the new one.
+    let next = codegen(&spec, &out, &[]);
+    assert!(next.status.success(), "{}", stderr(&next));
+    assert!(String::from_utf8_lossy(&next.stdout).contains("left by an interrupted run"));
+    assert_eq!(siblings(dir.path()), ["out", "pets.yaml"]);
+    assert!(fs::read_to_string(out.join("src/models.rs"))
+        .unwrap()
+        .contains("pub age:"));
+    assert_eq!(fs::read_to_string(out.join("NOTES.md")).unwrap(), "mine\n");
+    fs::remove_file(out.join("NOTES.md")).unwrap();
+    let check = codegen(&spec, &out, &["--check"]);
+    assert_eq!(check.status.code(), Some(0), "{}", stderr(&check));
+}
+
+#[test]
+fn a_backup_left_between_the_two_renames_is_put_back() {
+    let dir = tempfile::tempdir().unwrap();
+    let (spec, out, before) = crate_and_new_spec(dir.path());
+    // Where the two-rename swap stands when it dies between them: no output, a backup.
+    let backup = dir.path().join(".out.staging-interrupted.old");
+    fs::rename(&out, &backup).unwrap();
+    let next = codegen(&spec, &out, &[]);
+    assert!(next.status.success(), "{}", stderr(&next));
+    let said = String::from_utf8_lossy(&next.stdout);
+    assert!(said.contains("note: restored "), "{said}");
+    assert_eq!(siblings(dir.path()), ["out", "pets.yaml"]);
+    // The restored crate was the base of the new one: the file only it had is still there.
+    assert_eq!(fs::read_to_string(out.join("NOTES.md")).unwrap(), "mine\n");
+    assert_ne!(snapshot(&out), before);
+}
+
+/// HighLevel's specs sit in `apps/` and refer to `../common/`: refused by default, read
+/// with `--ref-root`. Skipped when `../shared` is absent.
+#[test]
+fn highlevel_specs_need_and_accept_a_ref_root() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .unwrap()
+        .to_path_buf();
+    let highlevel = root.parent().unwrap().join("shared/specs/highlevel");
+    if !highlevel.is_dir() {
+        println!("skipped: {} is absent", highlevel.display());
+        return;
+    }
+    let spec = highlevel.join("apps/contacts.json");
+    let overlay = root.join("spec/overlays/highlevel/contacts.yaml");
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("contacts");
+
+    let refused = codegen(&spec, &out, &["--overlay", overlay.to_str().unwrap()]);
+    assert_eq!(refused.status.code(), Some(2));
+    let message = stderr(&refused);
+    assert!(
+        message.contains("outside the folder `$ref`s may reach"),
+        "{message}"
+    );
+    assert!(message.contains("--ref-root "), "{message}");
+    assert!(!out.exists(), "nothing is written");
+
+    let allowed = codegen(
+        &spec,
+        &out,
+        &[
+            "--overlay",
+            overlay.to_str().unwrap(),
+            "--ref-root",
+            highlevel.to_str().unwrap(),
+        ],
+    );
+    assert!(allowed.status.success(), "{}", stderr(&allowed));
+    assert!(out.join("src/models.rs").is_file());
 }

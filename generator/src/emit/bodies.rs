@@ -49,10 +49,14 @@ pub fn encode(api: &Api, body: &RequestBody) -> TokenStream {
 /// One part per field of the body's struct: files as file parts, values as text.
 fn multipart(api: &Api, ty: &TypeRef) -> TokenStream {
     let fields = match ty {
-        TypeRef::Named(name) => api.models.iter().find(|model| &model.rust_name == name).and_then(|model| match &model.kind {
-            ModelKind::Struct(shape) => Some(&shape.fields),
-            _ => None,
-        }),
+        TypeRef::Named(name) => api
+            .models
+            .iter()
+            .find(|model| &model.rust_name == name)
+            .and_then(|model| match &model.kind {
+                ModelKind::Struct(shape) => Some(&shape.fields),
+                _ => None,
+            }),
         _ => None,
     };
     let parts = fields.into_iter().flatten().map(|field| {

@@ -9,9 +9,8 @@ use quote::{format_ident, quote};
 
 use super::{docs, ident, type_tokens};
 use crate::ir::{
-    BodyEncoding,
-    Api, Auth, Docs, ModelKind, Operation, ParameterLocation, PathSegment, Presence, Response,
-    StatusMatch, TypeRef,
+    Api, Auth, BodyEncoding, Docs, ModelKind, Operation, ParameterLocation, PathSegment, Presence,
+    Response, StatusMatch, TypeRef,
 };
 
 pub fn emit_client(api: &Api) -> TokenStream {
@@ -21,14 +20,19 @@ pub fn emit_client(api: &Api) -> TokenStream {
         quote!(use crate::models::{#(#names),*};)
     });
     let core = emit_core(api);
-    let operations = api.operations.iter().map(|op| emit_operation(api, op));
+    let operations = emit_operation_groups(api);
     let content_type = super::uses_encoding(api, BodyEncoding::Json).then(|| quote!(CONTENT_TYPE,));
-    let form_use = super::uses_encoding(api, BodyEncoding::Form).then(|| quote!(use crate::form::form_pairs;));
+    let form_use = super::uses_encoding(api, BodyEncoding::Form).then(|| {
+        quote!(
+            use crate::form::form_pairs;
+        )
+    });
     let authorization = api.uses_bearer.then(|| quote!(AUTHORIZATION,));
     let header_value =
         (api.uses_bearer || uses_header_parameters(api)).then(|| quote!(HeaderValue,));
     let decode_error = uses_decode_error(api).then(|| quote!(decode_error,));
     let decode_body = uses_decode_body(api).then(|| quote!(decode_body,));
+    let rate_limited = uses_rate_limited(api).then(|| quote!(rate_limited,));
     let uses_error_response = api
         .operations
         .iter()
@@ -40,12 +44,13 @@ pub fn emit_client(api: &Api) -> TokenStream {
         use reqwest::header::{HeaderMap, #header_value ACCEPT, #authorization #content_type};
         use reqwest::{Method, StatusCode, Url};
 
-        use crate::error::{#decode_body #decode_error unexpected_status, Error, #error_response};
+        use crate::error::{#decode_body #decode_error invalid_request, #rate_limited unexpected_status, Error, #error_response};
+        use crate::transport::{DEFAULT_CONNECT_TIMEOUT, DEFAULT_TIMEOUT};
         #form_use
         #model_use
 
         #core
-        #(#operations)*
+        #operations
     }
 }
 
@@ -107,10 +112,12 @@ fn collect_named(ty: &TypeRef, out: &mut BTreeSet<String>) {
 }
 
 fn emit_core(api: &Api) -> TokenStream {
-    let default_server = api
-        .default_server
-        .as_deref()
-        .filter(|url| url.starts_with("https://") || url.starts_with("http://"));
+    // Only a URL that parses for certain becomes the default: a server with variables
+    // (`https://{region}.example.com`) would make `Client::new` fail at run time.
+    let default_server = api.default_server.as_deref().filter(|url| {
+        (url.starts_with("https://") || url.starts_with("http://"))
+            && !url.contains(|c: char| c == '{' || c == '}' || c.is_whitespace())
+    });
     let title = format!(" A client for {}.", api.title);
     let token_field = api.uses_bearer.then(|| quote!(token: String,));
     let token_debug = api
@@ -129,63 +136,33 @@ fn emit_core(api: &Api) -> TokenStream {
     } else {
         ""
     };
-
-    // `Client::new()` without arguments: clippy (and users) expect `Default` too.
-    let default_impl = (default_server.is_some() && !api.uses_bearer).then(|| {
-        quote! {
-            impl Default for Client {
-                /// The same as [`Client::new`].
-                fn default() -> Self {
-                    Self::new()
-                }
-            }
-        }
-    });
-    let (constant, new_fns) = match default_server {
-        Some(url) => {
-            let new_doc = format!(" Creates a client for [`DEFAULT_BASE_URL`]{token_doc}.");
-            let with_doc = format!(
-                " Creates a client for [`DEFAULT_BASE_URL`]{token_doc}, sending through `http`."
-            );
-            (
-                quote! {
-                    /// The API's server, where a new [`Client`] sends its requests.
-                    pub const DEFAULT_BASE_URL: &str = #url;
-                },
-                quote! {
-                    #[doc = #new_doc]
-                    ///
-                    /// # Panics
-                    ///
-                    /// When reqwest cannot initialise its TLS backend; [`Client::with_http_client`]
-                    /// takes a `reqwest::Client` you built yourself instead.
-                    pub fn new(#token_param) -> Self {
-                        Self::with_http_client(#token_arg reqwest::Client::new())
-                    }
-
-                    #[doc = #with_doc]
-                    ///
-                    /// Use it to set timeouts, proxies or connection limits on the `reqwest::Client`.
-                    pub fn with_http_client(#token_param http: reqwest::Client) -> Self {
-                        let base_url = Url::parse(DEFAULT_BASE_URL).expect("the server URL of the API description is valid");
-                        Client { http, base_url, #token_init }
-                    }
-                },
-            )
-        }
+    let new_doc = match default_server {
+        Some(_) => format!(" Creates a client for [`DEFAULT_BASE_URL`]{token_doc}."),
+        None => format!(" Creates a client for the server at `base_url`{token_doc}."),
+    };
+    let with_doc = match default_server {
+        Some(_) => format!(
+            " Creates a client for [`DEFAULT_BASE_URL`]{token_doc}, sending through `http`."
+        ),
+        None => format!(
+            " Creates a client for the server at `base_url`{token_doc}, sending through `http`."
+        ),
+    };
+    let (constant, base_url_param, base_url_arg, base_url_init) = match default_server {
+        Some(url) => (
+            quote! {
+                /// The API's server, where a new [`Client`] sends its requests.
+                pub const DEFAULT_BASE_URL: &str = #url;
+            },
+            None,
+            None,
+            quote!(let base_url = Url::parse(DEFAULT_BASE_URL).expect("the server URL of the API description is valid");),
+        ),
         None => (
             quote!(),
-            quote! {
-                /// Creates a client for the server at `base_url`.
-                pub fn new(base_url: Url, #token_param) -> Self {
-                    Self::with_http_client(base_url, #token_arg reqwest::Client::new())
-                }
-
-                /// Creates a client for the server at `base_url`, sending through `http`.
-                pub fn with_http_client(base_url: Url, #token_param http: reqwest::Client) -> Self {
-                    Client { http, base_url, #token_init }
-                }
-            },
+            Some(quote!(base_url: Url,)),
+            Some(quote!(base_url,)),
+            quote!(),
         ),
     };
     let authorization = api.uses_bearer.then(|| {
@@ -208,6 +185,14 @@ fn emit_core(api: &Api) -> TokenStream {
             }
         }
     });
+    // For instance `client.execute(client.create_contact_request(..)?, decode_create_contact)`.
+    let execute_example = api.operations.first().map(|op| {
+        let line = format!(
+            " For instance: `client.execute(client.{}(..)?, {}).await?`.",
+            op.request_fn, op.decode_fn
+        );
+        quote!(#[doc = ""] #[doc = #line])
+    });
     quote! {
         #constant
 
@@ -218,17 +203,53 @@ fn emit_core(api: &Api) -> TokenStream {
         pub struct Client {
             http: reqwest::Client,
             base_url: Url,
+            timeout: Option<std::time::Duration>,
+            retry_policy: crate::transport::RetryPolicy,
             #token_field
         }
 
         impl std::fmt::Debug for Client {
             fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.debug_struct("Client").field("base_url", &self.base_url.as_str()) #token_debug .finish_non_exhaustive()
+                f.debug_struct("Client")
+                    .field("base_url", &self.base_url.as_str())
+                    .field("timeout", &self.timeout)
+                    .field("retry_policy", &self.retry_policy)
+                    #token_debug
+                    .finish_non_exhaustive()
             }
         }
 
         impl Client {
-            #new_fns
+            #[doc = #new_doc]
+            ///
+            /// A connection gives up after [`DEFAULT_CONNECT_TIMEOUT`] and each attempt of a
+            /// request after [`DEFAULT_TIMEOUT`] (see [`Client::with_timeout`]); no request is
+            /// sent twice (see [`Client::with_retry_policy`]).
+            ///
+            /// # Errors
+            ///
+            /// When reqwest cannot set up its TLS backend, for instance when the platform's
+            /// root certificates cannot be loaded. [`Client::with_http_client`] takes a
+            /// `reqwest::Client` you built yourself instead.
+            pub fn new(#base_url_param #token_param) -> Result<Self, reqwest::Error> {
+                let http = reqwest::Client::builder().connect_timeout(DEFAULT_CONNECT_TIMEOUT).build()?;
+                Ok(Self::with_http_client(#base_url_arg #token_arg http).with_timeout(DEFAULT_TIMEOUT))
+            }
+
+            #[doc = #with_doc]
+            ///
+            /// The settings of `http` (its timeouts, proxies, connection limits) apply as they
+            /// are: this client adds no timeout of its own unless [`Client::with_timeout`] asks.
+            pub fn with_http_client(#base_url_param #token_param http: reqwest::Client) -> Self {
+                #base_url_init
+                Client {
+                    http,
+                    base_url,
+                    timeout: None,
+                    retry_policy: crate::transport::RetryPolicy::never(),
+                    #token_init
+                }
+            }
 
             /// Sends requests to `base_url` instead (a sandbox, a proxy, a test server).
             #[must_use]
@@ -237,9 +258,53 @@ fn emit_core(api: &Api) -> TokenStream {
                 self
             }
 
+            /// Gives each attempt of a request `timeout`, from connecting to the last byte of
+            /// the answer, whatever the `reqwest::Client` says. A request that ran out of
+            /// time ends in [`Error::Transport`]; whether it may have reached the server is
+            /// in its `state`.
+            #[must_use]
+            pub fn with_timeout(mut self, timeout: std::time::Duration) -> Self {
+                self.timeout = Some(timeout);
+                self
+            }
+
+            /// Sends requests again when `policy` allows it (by default no request is sent
+            /// twice). A policy never sends again a `POST` that may have reached the server,
+            /// unless it says so; see [`RetryPolicy`](crate::RetryPolicy).
+            #[must_use]
+            pub fn with_retry_policy(mut self, policy: crate::transport::RetryPolicy) -> Self {
+                self.retry_policy = policy;
+                self
+            }
+
             /// Where requests are sent.
             pub fn base_url(&self) -> &Url {
                 &self.base_url
+            }
+
+            /// Sends `request` with this client's timeout and retry policy, and decodes the
+            /// answer with `decode`: the way to read the status, the headers and the
+            /// [`RateLimit`](crate::RateLimit) of a successful call, or to send a request
+            /// that you changed after building it.
+            #execute_example
+            ///
+            /// # Errors
+            ///
+            /// Those of `decode`, and [`Error::Transport`] when the request fails on the way.
+            pub async fn execute<T, E, D>(&self, request: reqwest::Request, decode: D) -> Result<crate::response::SuccessResponse<T>, Error<E>>
+            where
+                D: FnOnce(StatusCode, HeaderMap, &[u8]) -> Result<T, Error<E>>,
+            {
+                let received = crate::transport::send(&self.http, &self.retry_policy, self.timeout, request).await?;
+                let rate_limit = crate::response::RateLimit::from_headers(&received.headers);
+                let body = decode(received.status, received.headers.clone(), &received.body)?;
+                Ok(crate::response::SuccessResponse {
+                    status: received.status,
+                    headers: received.headers,
+                    rate_limit,
+                    attempts: received.attempts,
+                    body,
+                })
             }
 
             /// The base URL with `segments` appended, each percent-encoded.
@@ -253,17 +318,7 @@ fn emit_core(api: &Api) -> TokenStream {
             }
 
             #authorization
-
-            async fn send<E>(&self, request: reqwest::Request) -> Result<(StatusCode, HeaderMap, Vec<u8>), Error<E>> {
-                let response = self.http.execute(request).await.map_err(Error::Transport)?;
-                let status = response.status();
-                let headers = response.headers().clone();
-                let body = response.bytes().await.map_err(Error::Transport)?;
-                Ok((status, headers, body.to_vec()))
-            }
         }
-
-        #default_impl
 
         #header_value
     }
@@ -320,7 +375,7 @@ fn arguments(op: &Operation) -> (Vec<TokenStream>, Vec<TokenStream>) {
     (params, names)
 }
 
-fn emit_operation(api: &Api, op: &Operation) -> TokenStream {
+fn emit_operation(api: &Api, op: &Operation) -> (TokenStream, TokenStream) {
     let method_name = ident(&op.rust_name);
     let request_fn = ident(&op.request_fn);
     let decode_fn = ident(&op.decode_fn);
@@ -337,41 +392,82 @@ fn emit_operation(api: &Api, op: &Operation) -> TokenStream {
         " Decodes a response to [`Client::{}`]; the status code alone decides how the body is read.",
         op.rust_name
     );
+    let decode_errors_doc = if documents_too_many_requests(op) {
+        " [`Error::Api`] for a documented error status, [`Error::UnexpectedStatus`] for any \
+         other status that is not a documented success, [`Error::Decode`] when the body does \
+         not match the type documented for its status."
+    } else {
+        " [`Error::Api`] for a documented error status, [`Error::RateLimited`] for 429, \
+         [`Error::UnexpectedStatus`] for any other status that is not a documented success, \
+         [`Error::Decode`] when the body does not match the type documented for its status."
+    };
     let request_body = emit_request(api, op);
     let decode_body = emit_decode(op);
     let enums = emit_body_enums(op);
-    quote! {
-        impl Client {
-            #doc
-            pub async fn #method_name(&self, #(#params),*) -> Result<#success, Error<#error_enum>> {
-                let request = self.#request_fn(#(#names),*)?;
-                let (status, headers, body) = self.send(request).await?;
-                #decode_fn(status, headers, &body)
-            }
-
-            #[doc = #request_doc]
-            ///
-            /// # Errors
-            ///
-            /// [`Error::InvalidRequest`] when a value cannot be written into the URL or a header.
-            pub fn #request_fn(&self, #(#params),*) -> Result<reqwest::Request, Error<#error_enum>> {
-                #request_body
-            }
+    let methods = quote! {
+        #doc
+        pub async fn #method_name(&self, #(#params),*) -> Result<#success, Error<#error_enum>> {
+            let request = self.#request_fn(#(#names),*)?;
+            self.execute(request, #decode_fn).await.map(crate::response::SuccessResponse::into_body)
         }
 
+        #[doc = #request_doc]
+        ///
+        /// [`Client::execute`] sends it with this client's timeout and retry policy.
+        ///
+        /// # Errors
+        ///
+        /// [`Error::InvalidRequest`] when a value cannot be written into the URL or a header.
+        pub fn #request_fn(&self, #(#params),*) -> Result<reqwest::Request, Error<#error_enum>> {
+            #request_body
+        }
+    };
+    let items = quote! {
         #[doc = #decode_doc]
         ///
         /// # Errors
         ///
-        /// [`Error::Api`] for a documented error status, [`Error::UnexpectedStatus`] for any
-        /// other status that is not a documented success, [`Error::Decode`] when the body does
-        /// not match the type documented for its status.
+        #[doc = #decode_errors_doc]
         pub fn #decode_fn(status: StatusCode, headers: HeaderMap, body: &[u8]) -> Result<#success, Error<#error_enum>> {
             #decode_body
         }
 
         #enums
+    };
+    (methods, items)
+}
+
+/// The operations grouped by their first tag (tags in name order, untagged last), each
+/// group one `impl Client` block followed by the group's decoders and body enums, so that
+/// an API with many operations reads as a table of contents.
+fn emit_operation_groups(api: &Api) -> TokenStream {
+    let mut groups: std::collections::BTreeMap<(bool, &str), Vec<&Operation>> =
+        std::collections::BTreeMap::new();
+    for op in &api.operations {
+        let key = match op.tags.first() {
+            Some(tag) => (false, tag.as_str()),
+            None => (true, ""),
+        };
+        groups.entry(key).or_default().push(op);
     }
+    let blocks = groups.into_iter().map(|((untagged, tag), ops)| {
+        let doc = if untagged {
+            " Operations without a tag.".to_string()
+        } else {
+            format!(" Operations tagged `{tag}`.")
+        };
+        let (methods, items): (Vec<_>, Vec<_>) =
+            ops.into_iter().map(|op| emit_operation(api, op)).unzip();
+        quote! {
+            #[doc = #doc]
+            impl Client {
+                #(#methods)*
+            }
+
+            #(#items)*
+        }
+    });
+    quote!(#(#blocks)*)
 }
 
 fn errors_doc(op: &Operation) -> String {
@@ -390,11 +486,31 @@ fn errors_doc(op: &Operation) -> String {
             op.error_enum
         ));
     }
+    if !documents_too_many_requests(op) {
+        text.push_str("[`Error::RateLimited`] for status 429 (too many requests); ");
+    }
     text.push_str(
         "[`Error::UnexpectedStatus`] for any other status, [`Error::Decode`] when a body does not \
-         match its documented type, [`Error::Transport`] when the request fails on the way.",
+         match its documented type, [`Error::Transport`] when the request fails on the way (its \
+         `state` says whether it may have reached the server).",
     );
     text
+}
+
+/// Whether the API documents what a 429 looks like for `op`, by its code or by `4XX`; the
+/// catch-all `default` does not count. Otherwise a 429 becomes `Error::RateLimited`.
+fn documents_too_many_requests(op: &Operation) -> bool {
+    op.success
+        .iter()
+        .chain(&op.errors)
+        .any(|r| matches!(r.status, StatusMatch::Code(429) | StatusMatch::Range(4)))
+}
+
+/// Whether some operation leaves 429 undocumented (the client then needs `rate_limited`).
+pub fn uses_rate_limited(api: &Api) -> bool {
+    api.operations
+        .iter()
+        .any(|op| !documents_too_many_requests(op))
 }
 
 fn status_label(status: StatusMatch) -> String {
@@ -432,7 +548,10 @@ fn emit_request(api: &Api, op: &Operation) -> TokenStream {
         }
     });
     let header_params: Vec<TokenStream> = header_params.collect();
-    let body = op.body.as_ref().map(|body| super::bodies::encode(api, body));
+    let body = op
+        .body
+        .as_ref()
+        .map(|body| super::bodies::encode(api, body));
     let request_mut = (!header_params.is_empty() || body.is_some()).then(|| quote!(mut));
     quote! {
         let #url_mut url = self.url(&[#(#segments),*])?;
@@ -445,7 +564,7 @@ fn emit_request(api: &Api, op: &Operation) -> TokenStream {
             #auth;
         #(#header_params)*
         #body
-        request.build().map_err(Error::Transport)
+        request.build().map_err(invalid_request)
     }
 }
 
@@ -599,6 +718,9 @@ fn emit_decode(op: &Operation) -> TokenStream {
             &mut ranges,
             &mut fallback,
         );
+    }
+    if !documents_too_many_requests(op) {
+        arms.push(quote!(429 => Err(rate_limited(status, headers, body)),));
     }
     quote! {
         match status.as_u16() {

@@ -34,7 +34,11 @@ pub fn emit_models(api: &Api) -> TokenStream {
         ModelKind::Struct(shape) => shape.fields.iter().any(|f| holds_file(&f.ty)),
         _ => false,
     });
-    let file_use = uses_files.then(|| quote!(use crate::FilePart;));
+    let file_use = uses_files.then(|| {
+        quote!(
+            use crate::FilePart;
+        )
+    });
     let models = api.models.iter().map(emit_model);
     quote! {
         //! Types of the request and response bodies, one per schema of the API description.
@@ -45,7 +49,7 @@ pub fn emit_models(api: &Api) -> TokenStream {
     }
 }
 
-fn holds_file(ty: &TypeRef) -> bool {
+pub(crate) fn holds_file(ty: &TypeRef) -> bool {
     match ty {
         TypeRef::File => true,
         TypeRef::Vec(inner) | TypeRef::Option(inner) => holds_file(inner),
@@ -316,7 +320,10 @@ fn emit_union(name: &proc_macro2::Ident, doc: TokenStream, union: &Union) -> Tok
         .filter(|v| v.from_impl)
         .map(|variant| {
             let variant_name = ident(&variant.rust_name);
-            let ty = type_tokens(&variant.ty);
+            let (ty, value) = match &variant.ty {
+                TypeRef::Box(inner) => (type_tokens(inner), quote!(Box::new(value))),
+                other => (type_tokens(other), quote!(value)),
+            };
             let from_str = (variant.ty == TypeRef::String).then(|| {
                 quote! {
                     impl From<&str> for #name {
@@ -329,7 +336,7 @@ fn emit_union(name: &proc_macro2::Ident, doc: TokenStream, union: &Union) -> Tok
             quote! {
                 impl From<#ty> for #name {
                     fn from(value: #ty) -> Self {
-                        #name::#variant_name(value)
+                        #name::#variant_name(#value)
                     }
                 }
                 #from_str

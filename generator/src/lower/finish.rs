@@ -68,6 +68,27 @@ pub(super) fn finish(
         }
     }
     break_cycles(models);
+    box_struct_variants(models);
+}
+
+/// Struct variants of a union live behind a `Box`: a union's size is its largest variant's,
+/// and one large struct would make every string or number variant that large too.
+fn box_struct_variants(models: &mut [Model]) {
+    let structs: BTreeSet<String> = models
+        .iter()
+        .filter(|model| matches!(model.kind, ModelKind::Struct(_)))
+        .map(|model| model.rust_name.clone())
+        .collect();
+    for model in models.iter_mut() {
+        let ModelKind::Union(union) = &mut model.kind else {
+            continue;
+        };
+        for variant in &mut union.variants {
+            if matches!(&variant.ty, TypeRef::Named(name) if structs.contains(name)) {
+                variant.ty = TypeRef::Box(Box::new(variant.ty.clone()));
+            }
+        }
+    }
 }
 
 /// Every named type reachable from `roots`, through fields, variants, aliases and containers.

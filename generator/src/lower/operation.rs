@@ -9,9 +9,8 @@ use super::schema::{schema_docs, SchemaRef};
 use super::{Lowerer, ObjectRule};
 use crate::error::pointer_push;
 use crate::ir::{
-    BodyEncoding,
-    Auth, Docs, Field, Model, ModelKind, Operation, Parameter, ParameterLocation, PathSegment,
-    RequestBody, Response, StatusMatch, Struct, TypeRef,
+    Auth, BodyEncoding, Docs, Field, Model, ModelKind, Operation, Parameter, ParameterLocation,
+    PathSegment, RequestBody, Response, StatusMatch, Struct, TypeRef,
 };
 use crate::names::{self, NameSet};
 
@@ -20,6 +19,9 @@ const CLIENT_METHODS: &[&str] = &[
     "new",
     "with_base_url",
     "with_http_client",
+    "with_timeout",
+    "with_retry_policy",
+    "execute",
     "base_url",
     "http_client",
     "url",
@@ -476,7 +478,8 @@ impl<'a> Lowerer<'a> {
             (BodyEncoding::Multipart, schema) => {
                 match schema.and_then(|schema| self.object_properties(schema)) {
                     Some((properties, required)) => {
-                        let form = self.multipart_struct(type_stem, properties, required, &schema_pointer);
+                        let form =
+                            self.multipart_struct(type_stem, properties, required, &schema_pointer);
                         (TypeRef::Named(form), BodyEncoding::Multipart)
                     }
                     None => (TypeRef::Json, BodyEncoding::MultipartRaw),
@@ -485,8 +488,18 @@ impl<'a> Lowerer<'a> {
             (encoding, Some(schema)) => {
                 let ty = self.schema_type(schema, &format!("{type_stem}Request"), &schema_pointer);
                 if encoding == BodyEncoding::Json {
-                    let example_pointer = pointer_push(schema_pointer.strip_suffix("/schema").unwrap_or(&schema_pointer), "example");
-                    self.record_example(&ty, self.schema_of(schema), media.example.as_ref(), example_pointer);
+                    let example_pointer = pointer_push(
+                        schema_pointer
+                            .strip_suffix("/schema")
+                            .unwrap_or(&schema_pointer),
+                        "example",
+                    );
+                    self.record_example(
+                        &ty,
+                        self.schema_of(schema),
+                        media.example.as_ref(),
+                        example_pointer,
+                    );
                 }
                 (ty, encoding)
             }
@@ -501,24 +514,27 @@ impl<'a> Lowerer<'a> {
     }
 
     /// The properties of an object schema, looking through a reference or a one-member `allOf`.
-    fn object_properties(
-        &self,
-        schema: SchemaRef<'a>,
-    ) -> Option<(Vec<(&'a str, SchemaRef<'a>)>, &'a [String])> {
+    fn object_properties(&self, schema: SchemaRef<'a>) -> Option<ObjectProperties<'a>> {
         let schema = match schema {
             SchemaRef::Ref(reference) => self.resolve(reference)?,
             SchemaRef::Inline(schema) => schema,
         };
         match &schema.schema_kind {
-            openapiv3::SchemaKind::Type(openapiv3::Type::Object(object)) if !object.properties.is_empty() => Some((
-                object
-                    .properties
-                    .iter()
-                    .map(|(name, property)| (name.as_str(), SchemaRef::of_boxed(property)))
-                    .collect(),
-                &object.required,
-            )),
-            openapiv3::SchemaKind::AllOf { all_of } if all_of.len() == 1 => self.object_properties(SchemaRef::of(&all_of[0])),
+            openapiv3::SchemaKind::Type(openapiv3::Type::Object(object))
+                if !object.properties.is_empty() =>
+            {
+                Some((
+                    object
+                        .properties
+                        .iter()
+                        .map(|(name, property)| (name.as_str(), SchemaRef::of_boxed(property)))
+                        .collect(),
+                    &object.required,
+                ))
+            }
+            openapiv3::SchemaKind::AllOf { all_of } if all_of.len() == 1 => {
+                self.object_properties(SchemaRef::of(&all_of[0]))
+            }
             _ => None,
         }
     }
@@ -566,7 +582,8 @@ impl<'a> Lowerer<'a> {
                 null_setter: None,
             });
         }
-        self.object_rules.insert(rust_name.clone(), ObjectRule::Closed);
+        self.object_rules
+            .insert(rust_name.clone(), ObjectRule::Closed);
         self.models.push(Model {
             rust_name: rust_name.clone(),
             doc: Docs {
@@ -658,8 +675,18 @@ impl<'a> Lowerer<'a> {
                             Some(schema) => {
                                 let schema = SchemaRef::of(schema);
                                 let ty = self.schema_type(schema, &hint, &schema_pointer);
-                                let example_pointer = pointer_push(schema_pointer.strip_suffix("/schema").unwrap_or(&schema_pointer), "example");
-                                self.record_example(&ty, self.schema_of(schema), media.example.as_ref(), example_pointer);
+                                let example_pointer = pointer_push(
+                                    schema_pointer
+                                        .strip_suffix("/schema")
+                                        .unwrap_or(&schema_pointer),
+                                    "example",
+                                );
+                                self.record_example(
+                                    &ty,
+                                    self.schema_of(schema),
+                                    media.example.as_ref(),
+                                    example_pointer,
+                                );
                                 ty
                             }
                             None => TypeRef::Json,
@@ -745,6 +772,9 @@ impl<'a> Lowerer<'a> {
     }
 }
 
+/// An object schema's properties in spec order, and its `required` list.
+type ObjectProperties<'a> = (Vec<(&'a str, SchemaRef<'a>)>, &'a [String]);
+
 /// The media type a request body is sent as: JSON first, then a form, then multipart.
 fn body_media(
     content: &indexmap::IndexMap<String, openapiv3::MediaType>,
@@ -753,7 +783,12 @@ fn body_media(
         return Some((media_type, media, BodyEncoding::Json));
     }
     content.iter().find_map(|(media_type, media)| {
-        let essence = media_type.split(';').next().unwrap_or("").trim().to_ascii_lowercase();
+        let essence = media_type
+            .split(';')
+            .next()
+            .unwrap_or("")
+            .trim()
+            .to_ascii_lowercase();
         match essence.as_str() {
             "application/x-www-form-urlencoded" => Some((media_type, media, BodyEncoding::Form)),
             "multipart/form-data" => Some((media_type, media, BodyEncoding::Multipart)),

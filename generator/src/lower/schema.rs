@@ -227,7 +227,9 @@ fn shape(schema: &Schema) -> Result<Shape<'_>, (String, String)> {
 /// The file type of a multipart field: a string with `format: binary` is a file, an
 /// array of those a list of files.
 pub(crate) fn file_type(schema: SchemaRef<'_>) -> Option<TypeRef> {
-    let SchemaRef::Inline(schema) = schema else { return None };
+    let SchemaRef::Inline(schema) = schema else {
+        return None;
+    };
     if string_format(schema).as_deref() == Some("binary") {
         return Some(TypeRef::File);
     }
@@ -284,7 +286,7 @@ impl<'a> Lowerer<'a> {
                         ModelKind::Alias(self.schema_type(
                             SchemaRef::of(member),
                             &rust_name,
-                            &pointer_push(&pointer, "allOf/0"),
+                            &format!("{pointer}/allOf/0"),
                         )),
                         doc,
                     ),
@@ -302,7 +304,12 @@ impl<'a> Lowerer<'a> {
         if let ReferenceOr::Item(schema) = schema {
             let example = schema.schema_data.example.as_ref();
             let ty = TypeRef::Named(rust_name.clone());
-            self.record_example(&ty, Some(schema), example, pointer_push(&pointer, "example"));
+            self.record_example(
+                &ty,
+                Some(schema),
+                example,
+                pointer_push(&pointer, "example"),
+            );
         }
         self.models.push(Model {
             rust_name,
@@ -327,10 +334,24 @@ impl<'a> Lowerer<'a> {
         hint: &str,
         pointer: &str,
     ) -> TypeRef {
-        match schema {
+        if self.guard.depth >= super::guards::MAX_SCHEMA_DEPTH {
+            self.error(
+                pointer,
+                format!(
+                    "schemas are nested more than {} levels deep here",
+                    super::guards::MAX_SCHEMA_DEPTH
+                ),
+                "name the inner schemas under `components/schemas` and refer to them with `$ref`",
+            );
+            return TypeRef::Json;
+        }
+        self.guard.depth += 1;
+        let ty = match schema {
             SchemaRef::Ref(reference) => self.ref_type(reference, pointer),
             SchemaRef::Inline(schema) => self.inline_type(schema, hint, pointer),
-        }
+        };
+        self.guard.depth -= 1;
+        ty
     }
 
     /// Like [`Self::schema_type`], for values inside a container, where `null` must be kept.
@@ -447,16 +468,12 @@ impl<'a> Lowerer<'a> {
                 )))
             }
             Shape::Array { items: None } => TypeRef::Vec(Box::new(TypeRef::Json)),
-            Shape::Union([member]) => self.schema_type(
-                SchemaRef::of(member),
-                hint,
-                &pointer_push(pointer, "oneOf/0"),
-            ),
-            Shape::AllOf([member]) => self.schema_type(
-                SchemaRef::of(member),
-                hint,
-                &pointer_push(pointer, "allOf/0"),
-            ),
+            Shape::Union([member]) => {
+                self.schema_type(SchemaRef::of(member), hint, &format!("{pointer}/oneOf/0"))
+            }
+            Shape::AllOf([member]) => {
+                self.schema_type(SchemaRef::of(member), hint, &format!("{pointer}/allOf/0"))
+            }
             Shape::Union(_) | Shape::AllOf(_) | Shape::Any => TypeRef::Json,
         }
     }
@@ -488,7 +505,9 @@ impl<'a> Lowerer<'a> {
             Shape::AllOf(members) => {
                 let mut properties = Vec::new();
                 let mut required = Vec::new();
+                self.guard.all_of.push(pointer.to_string());
                 self.merge_all_of(members, pointer, &mut properties, &mut required, 0);
+                self.guard.all_of.pop();
                 self.object_rules
                     .insert(rust_name.to_string(), ObjectRule::Unspecified);
                 ModelKind::Struct(self.struct_fields(rust_name, properties, &required))
@@ -604,8 +623,15 @@ impl<'a> Lowerer<'a> {
                     }
                     required.extend(member_required.iter().cloned());
                 }
-                Ok(Shape::AllOf(inner)) if depth < 16 => {
-                    self.merge_all_of(inner, &schema_pointer, properties, required, depth + 1)
+                Ok(Shape::AllOf(_)) if self.guard.all_of.contains(&schema_pointer) || depth >= 16 => self.error(
+                    &member_pointer,
+                    format!("`allOf` member `{schema_pointer}` includes the schema it is a member of"),
+                    "an `allOf` must not lead back to itself through `$ref`s; remove the `$ref` that closes the cycle",
+                ),
+                Ok(Shape::AllOf(inner)) => {
+                    self.guard.all_of.push(schema_pointer.clone());
+                    self.merge_all_of(inner, &schema_pointer, properties, required, depth + 1);
+                    self.guard.all_of.pop();
                 }
                 Ok(_) => self.error(
                     &member_pointer,

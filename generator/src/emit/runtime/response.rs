@@ -62,21 +62,15 @@ impl RateLimit {
     /// Reads the figures from response headers received at `received`, which is what a
     /// `Retry-After` date is measured from.
     pub fn from_headers_at(headers: &HeaderMap, received: SystemTime) -> Self {
-        let number = |name: &str| headers.get(name)?.to_str().ok().and_then(|text| digits(text.trim()));
-        let retry_after = headers.get(RETRY_AFTER).and_then(|value| value.to_str().ok()).and_then(|text| {
-            let text = text.trim();
-            match digits(text) {
-                Some(seconds) => Some(Duration::from_secs(seconds)),
-                None => http_date(text).map(|date| date.duration_since(received).unwrap_or(Duration::ZERO)),
-            }
-        });
+        let text = |name: &str| Some(headers.get(name)?.to_str().ok()?.trim());
+        let number = |name: &str| digits(text(name)?);
         RateLimit {
             burst_limit: number("x-ratelimit-max"),
             burst_remaining: number("x-ratelimit-remaining"),
             burst_interval: number("x-ratelimit-interval-milliseconds").map(Duration::from_millis),
             daily_limit: number("x-ratelimit-limit-daily"),
             daily_remaining: number("x-ratelimit-daily-remaining"),
-            retry_after,
+            retry_after: text(RETRY_AFTER.as_str()).and_then(|text| retry_after(text, received)),
         }
     }
 
@@ -86,10 +80,16 @@ impl RateLimit {
     /// nothing says to wait, and also when only the daily allowance is used up, since no
     /// header says when the day starts again.
     pub fn delay(&self) -> Option<Duration> {
-        self.retry_after.or(match self.burst_remaining {
-            Some(0) => self.burst_interval,
-            _ => None,
-        })
+        let burst_used_up = self.burst_remaining == Some(0);
+        self.retry_after.or(self.burst_interval.filter(|_| burst_used_up))
+    }
+}
+
+/// A `Retry-After` value, seconds or an HTTP date, as a delay from `received`.
+fn retry_after(text: &str, received: SystemTime) -> Option<Duration> {
+    match digits(text) {
+        Some(seconds) => Some(Duration::from_secs(seconds)),
+        None => Some(http_date(text)?.duration_since(received).unwrap_or(Duration::ZERO)),
     }
 }
 
@@ -103,7 +103,9 @@ fn digits(text: &str) -> Option<u64> {
 
 /// An HTTP date (RFC 9110, section 5.6.7): the IMF-fixdate `Sun, 06 Nov 1994 08:49:37 GMT`,
 /// and the obsolete `Sunday, 06-Nov-94 08:49:37 GMT` and `Sun Nov  6 08:49:37 1994` that
-/// recipients must still accept.
+/// recipients must still accept. A two-digit year from 70 is in the 1900s, below in the
+/// 2000s. Days are counted with Howard Hinnant's `days_from_civil`, for years from 1970 on
+/// only, so that nothing can be negative.
 fn http_date(text: &str) -> Option<SystemTime> {
     const MONTHS: [&str; 12] = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
     let mut words = text.split([' ', ',', '-']).filter(|word| !word.is_empty());
@@ -117,7 +119,6 @@ fn http_date(text: &str) -> Option<SystemTime> {
     let day = digits(day).filter(|day| (1..=31).contains(day))?;
     let month = MONTHS.iter().position(|name| *name == month)? as u64 + 1;
     let year = match (year.len(), digits(year)?) {
-        // Two-digit years (RFC 850): the nearest year, taking 70 to 99 as the 1900s.
         (2, short) if short >= 70 => 1900 + short,
         (2, short) => 2000 + short,
         (4, full) if full >= 1970 => full,
@@ -128,8 +129,6 @@ fn http_date(text: &str) -> Option<SystemTime> {
     if clock.next().is_some() || hour > 23 || minute > 59 || second > 60 {
         return None;
     }
-    // Days from 1970-01-01 to the date (Howard Hinnant's `days_from_civil`, for years
-    // from 1970 on, so that nothing here can be negative).
     let shifted_year = if month <= 2 { year - 1 } else { year };
     let era = shifted_year / 400;
     let year_of_era = shifted_year % 400;

@@ -1,0 +1,230 @@
+//! Sending a request: how long to wait for it, and when to send it again (only when that
+//! cannot make the server do anything twice).
+
+use std::hash::{BuildHasher, Hasher};
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+use reqwest::header::HeaderMap;
+use reqwest::{Method, StatusCode};
+
+use crate::error::{Error, ErrorResponse, RequestState};
+use crate::response::RateLimit;
+
+/// How long a [`Client::new`](crate::Client::new) waits for a connection to be made.
+pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// How long a [`Client::new`](crate::Client::new) waits for each attempt of a request, from
+/// connecting to the last byte of the answer.
+pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(30);
+
+/// When a call sends its request again. A client never does unless it is given a policy
+/// ([`Client::with_retry_policy`](crate::Client::with_retry_policy)).
+///
+/// With a policy, a request is sent again, up to `max_attempts` times in all:
+///
+/// - after `429 Too Many Requests`, once the server's `Retry-After` (or, without it, the
+///   burst window of `X-RateLimit-Interval-Milliseconds`) has passed. When the server asks
+///   for a longer wait than `max_delay`, or only says that the daily allowance is used
+///   up, the 429 is returned instead.
+/// - after a failure that provably happened before the request was sent
+///   ([`RequestState::NotSent`](crate::RequestState::NotSent): the name did not resolve,
+///   the connection was refused or timed out, the TLS handshake failed).
+/// - after a failure that may have happened after the server received the request
+///   (a reset connection, a timeout while waiting for the answer, an answer cut short),
+///   only if the method is idempotent (`GET`, `HEAD`, `OPTIONS`, `TRACE`, `PUT`,
+///   `DELETE`), or if `retry_unsafe_methods` is set. A `POST` that may have reached the
+///   server is never sent again by default: the server may have acted on it already.
+///
+/// Nothing else is retried: not other statuses (a 5xx may come after the server acted),
+/// not bodies that fail to decode, not multipart bodies (they are streamed, so there is
+/// no copy to send again). Between attempts the client waits an exponential backoff,
+/// `base_delay` doubled after each attempt up to `max_delay`, with random jitter of up to
+/// half of it, and at least what the server asked for. Each attempt has the client's
+/// whole timeout; the error of the last attempt is the one returned.
+///
+/// Waiting uses Tokio's timer, so the Tokio runtime must have time enabled (as reqwest's
+/// own timeouts need).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub struct RetryPolicy {
+    /// How many times a request may be sent in all, the first time included; 1 (or 0)
+    /// means never again.
+    pub max_attempts: u32,
+    /// The wait after the first attempt; it doubles after each further one.
+    pub base_delay: Duration,
+    /// The longest wait between two attempts, and the longest `Retry-After` the client waits for.
+    pub max_delay: Duration,
+    /// Also send again a request whose method is not idempotent (`POST`, `PATCH`) after a
+    /// failure that may have reached the server. Only for operations the server is known
+    /// to deduplicate: otherwise a retry can, for instance, create a second contact.
+    pub retry_unsafe_methods: bool,
+}
+
+impl RetryPolicy {
+    /// Never send a request twice: what every client does unless told otherwise.
+    pub const fn never() -> Self {
+        RetryPolicy {
+            max_attempts: 1,
+            base_delay: Duration::from_millis(500),
+            max_delay: Duration::from_secs(30),
+            retry_unsafe_methods: false,
+        }
+    }
+
+    /// Send a request up to `max_attempts` times in all, waiting from half a second up to
+    /// 30 seconds between attempts, and never again after a failure that may have reached
+    /// the server unless its method is idempotent.
+    pub const fn new(max_attempts: u32) -> Self {
+        RetryPolicy { max_attempts, ..Self::never() }
+    }
+
+    /// Sets the wait after the first attempt.
+    #[must_use]
+    pub const fn with_base_delay(mut self, base_delay: Duration) -> Self {
+        self.base_delay = base_delay;
+        self
+    }
+
+    /// Sets the longest wait between two attempts.
+    #[must_use]
+    pub const fn with_max_delay(mut self, max_delay: Duration) -> Self {
+        self.max_delay = max_delay;
+        self
+    }
+
+    /// Whether a request with a method that is not idempotent (`POST`, `PATCH`) may be
+    /// sent again after a failure that may have reached the server (off by default).
+    #[must_use]
+    pub const fn with_retry_unsafe_methods(mut self, retry_unsafe_methods: bool) -> Self {
+        self.retry_unsafe_methods = retry_unsafe_methods;
+        self
+    }
+
+    /// The wait before attempt `attempt + 1`, `None` when the outcome of `attempt` is final.
+    /// A 429 that says only that the daily allowance is used up is final: only a new day
+    /// helps, and no header says when that is. So is a request reqwest could not build: it
+    /// would fail the same way again.
+    fn delay_after<T>(&self, method: &Method, attempt: u32, outcome: &Result<Received, Error<T>>) -> Option<Duration> {
+        if attempt >= self.max_attempts {
+            return None;
+        }
+        let backoff = self.backoff(attempt);
+        match outcome {
+            Ok(received) if received.status == StatusCode::TOO_MANY_REQUESTS => {
+                let rate_limit = RateLimit::from_headers(&received.headers);
+                if rate_limit.retry_after.is_none() && rate_limit.daily_remaining == Some(0) {
+                    return None;
+                }
+                match rate_limit.retry_after.or(rate_limit.burst_interval) {
+                    Some(asked) if asked > self.max_delay => None,
+                    Some(asked) => Some(asked.max(backoff)),
+                    None => Some(backoff),
+                }
+            }
+            Ok(_) => None,
+            Err(Error::Transport { source, .. }) if source.is_builder() => None,
+            Err(error) => match error.request_state() {
+                RequestState::NotSent => Some(backoff),
+                _ if self.retry_unsafe_methods || is_idempotent(method) => Some(backoff),
+                _ => None,
+            },
+        }
+    }
+
+    /// `base_delay` doubled `attempt - 1` times, at most `max_delay`, with the upper half
+    /// jittered so that clients that failed together do not come back together.
+    fn backoff(&self, attempt: u32) -> Duration {
+        let factor = 1u32.checked_shl(attempt.saturating_sub(1)).unwrap_or(u32::MAX);
+        let delay = self.base_delay.saturating_mul(factor).min(self.max_delay);
+        let half = delay / 2;
+        half + jitter(delay - half)
+    }
+}
+
+impl Default for RetryPolicy {
+    /// [`RetryPolicy::never`].
+    fn default() -> Self {
+        Self::never()
+    }
+}
+
+/// Methods that can be sent twice with the effect of once (RFC 9110, section 9.2.2).
+fn is_idempotent(method: &Method) -> bool {
+    [Method::GET, Method::HEAD, Method::OPTIONS, Method::TRACE, Method::PUT, Method::DELETE].contains(method)
+}
+
+/// A random duration from zero up to `max`. The randomness comes from the standard
+/// library's randomly keyed hasher, which is plenty for spreading retries.
+fn jitter(max: Duration) -> Duration {
+    let mut hasher = std::collections::hash_map::RandomState::new().build_hasher();
+    hasher.write_u128(SystemTime::now().duration_since(UNIX_EPOCH).map_or(0, |since| since.as_nanos()));
+    let max_nanos = u64::try_from(max.as_nanos()).unwrap_or(u64::MAX);
+    let nanos = (u128::from(max_nanos) * u128::from(hasher.finish())) >> 64;
+    Duration::from_nanos(u64::try_from(nanos).unwrap_or(max_nanos))
+}
+
+/// A response read in full.
+pub(crate) struct Received {
+    pub(crate) status: StatusCode,
+    pub(crate) headers: HeaderMap,
+    pub(crate) body: Vec<u8>,
+    /// How many times the request was sent.
+    pub(crate) attempts: u32,
+}
+
+/// Sends `request` (with `timeout` for each attempt, unless the request has its own) and
+/// reads the whole response, sending it again as `policy` allows. Each attempt sends a
+/// copy made beforehand; a request with a streamed body has no copy and is sent once.
+pub(crate) async fn send<E>(
+    http: &reqwest::Client,
+    policy: &RetryPolicy,
+    timeout: Option<Duration>,
+    mut request: reqwest::Request,
+) -> Result<Received, Error<E>> {
+    if request.timeout().is_none() {
+        *request.timeout_mut() = timeout;
+    }
+    let method = request.method().clone();
+    let mut attempt = 1;
+    loop {
+        let copy = if attempt < policy.max_attempts { request.try_clone() } else { None };
+        let outcome = send_once(http, request, attempt).await;
+        let (Some(copy), Some(delay)) = (copy, policy.delay_after(&method, attempt, &outcome)) else {
+            return outcome;
+        };
+        tokio::time::sleep(delay).await;
+        request = copy;
+        attempt += 1;
+    }
+}
+
+/// One attempt. How far a failure got decides its [`RequestState`]: a failure to connect
+/// (which includes name resolution, a connect timeout and the TLS handshake) or to build
+/// the request is before sending; any other failure before the status line arrives may
+/// be after the server received the request; a failure while reading the body is after.
+async fn send_once<E>(http: &reqwest::Client, request: reqwest::Request, attempt: u32) -> Result<Received, Error<E>> {
+    let mut response = http.execute(request).await.map_err(|source| {
+        let state = if source.is_connect() || source.is_builder() {
+            RequestState::NotSent
+        } else {
+            RequestState::MaybeSent
+        };
+        Error::Transport { source, state, response: None }
+    })?;
+    let status = response.status();
+    let headers = std::mem::take(response.headers_mut());
+    let mut body = Vec::new();
+    loop {
+        match response.chunk().await {
+            Ok(Some(chunk)) => body.extend_from_slice(&chunk),
+            Ok(None) => return Ok(Received { status, headers, body, attempts: attempt }),
+            Err(source) => {
+                return Err(Error::Transport {
+                    source,
+                    state: RequestState::Sent,
+                    response: Some(Box::new(ErrorResponse { status, headers, body })),
+                })
+            }
+        }
+    }
+}

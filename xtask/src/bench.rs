@@ -1,0 +1,200 @@
+//! `cargo xtask bench`: how long the generator takes on the corpus, stage by stage, next
+//! to the floor of reading and parsing the same files with `serde_json` alone. Nothing is
+//! written. Figures mean something only from a release build:
+//! `cargo run --release -p xtask -- bench`.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::time::{Duration, Instant};
+
+use crate::corpus::{self, Entry};
+
+/// Arguments of `cargo xtask bench`.
+#[derive(clap::Args)]
+pub struct BenchArgs {
+    /// Folders of spec files [default: the HighLevel corpus, as for `corpus`].
+    #[arg(value_name = "DIR")]
+    dirs: Vec<PathBuf>,
+    /// Timed passes over the corpus, after one untimed warm-up pass.
+    #[arg(long, default_value_t = 5, value_parser = clap::value_parser!(u32).range(1..))]
+    iterations: u32,
+    /// The folder relative `$ref`s may reach into (as for `corpus`).
+    #[arg(long, value_name = "DIR")]
+    ref_root: Option<PathBuf>,
+}
+
+/// Time spent per stage over one or more passes.
+#[derive(Debug, Default, Clone, Copy)]
+struct Stages {
+    /// `read_to_string` + `serde_json::from_str::<Value>`: the floor.
+    parse: Duration,
+    /// `load::load_with`: read, parse, overlays, `$ref` bundling, openapiv3 types.
+    load: Duration,
+    /// `lower::lower`: to the IR.
+    lower: Duration,
+    /// `generate_from_ir`: emit (`quote!`) and format (prettyplease).
+    emit: Duration,
+}
+
+impl Stages {
+    fn generator(&self) -> Duration {
+        self.load + self.lower + self.emit
+    }
+
+    fn add(&mut self, other: &Stages) {
+        self.parse += other.parse;
+        self.load += other.load;
+        self.lower += other.lower;
+        self.emit += other.emit;
+    }
+}
+
+/// Exit codes: 0 measured (or the corpus is absent), 2 bad arguments.
+pub fn run(args: BenchArgs) -> ExitCode {
+    let root = crate::project_root();
+    let corpus = match corpus::discover(&root, &args.dirs, args.ref_root.as_deref(), &[]) {
+        Ok(Some(corpus)) => corpus,
+        Ok(None) => {
+            println!("skipped: {} is absent", corpus::HIGHLEVEL);
+            return ExitCode::SUCCESS;
+        }
+        Err(message) => {
+            eprintln!("error: {message}");
+            return ExitCode::from(2);
+        }
+    };
+    if cfg!(debug_assertions) {
+        println!(
+            "note: this is a debug build; for meaningful figures run `cargo run --release -p xtask -- bench`"
+        );
+    }
+
+    // Files that do not go through every stage are left out, so each stage is timed on
+    // the same files; the floor parses JSON, so only JSON files are timed.
+    let mut timed: Vec<&Entry> = Vec::new();
+    let mut left_out: Vec<(String, String)> = Vec::new();
+    for entry in &corpus.entries {
+        let is_json = entry
+            .spec
+            .extension()
+            .is_some_and(|e| e.eq_ignore_ascii_case("json"));
+        if !is_json {
+            left_out.push((entry.label.clone(), "not JSON".into()));
+            continue;
+        }
+        // The warm-up pass: fills the page cache and checks that every stage succeeds.
+        match measure(entry) {
+            Ok(_) => timed.push(entry),
+            Err(stage) => left_out.push((entry.label.clone(), format!("fails in {stage}"))),
+        }
+    }
+    if timed.is_empty() {
+        eprintln!("error: no file goes through every stage");
+        return ExitCode::from(2);
+    }
+    let bytes: u64 = timed
+        .iter()
+        .filter_map(|e| std::fs::metadata(&e.spec).ok())
+        .map(|m| m.len())
+        .sum();
+    println!(
+        "bench: {} files ({:.1} MB), {} timed passes after a warm-up",
+        timed.len(),
+        bytes as f64 / 1e6,
+        args.iterations
+    );
+
+    let mut total = Stages::default();
+    let mut best_pass: Option<Stages> = None;
+    for pass in 1..=args.iterations {
+        let mut this_pass = Stages::default();
+        for entry in &timed {
+            match measure(entry) {
+                Ok(stages) => this_pass.add(&stages),
+                Err(stage) => {
+                    eprintln!("error: {} failed in {stage} on pass {pass}", entry.label);
+                    return ExitCode::from(2);
+                }
+            }
+        }
+        println!(
+            "pass {pass}: generator {:.1} ms, parse floor {:.1} ms",
+            ms(this_pass.generator()),
+            ms(this_pass.parse)
+        );
+        total.add(&this_pass);
+        if best_pass.is_none_or(|best| this_pass.generator() < best.generator()) {
+            best_pass = Some(this_pass);
+        }
+    }
+
+    let passes = f64::from(args.iterations);
+    let files = timed.len() as f64;
+    let per_pass = |d: Duration| ms(d) / passes;
+    let generator = total.generator();
+    println!();
+    println!(
+        "{:<36} {:>12} {:>12} {:>9}",
+        "stage (mean of the passes)", "ms per pass", "ms per file", "share"
+    );
+    let rows = [
+        ("load (read, overlays, $refs, types)", total.load),
+        ("lower (to the IR)", total.lower),
+        ("emit + format", total.emit),
+        ("generator, all stages", generator),
+        ("floor: read + serde_json::Value", total.parse),
+    ];
+    for (name, duration) in rows {
+        println!(
+            "{:<36} {:>12.1} {:>12.2} {:>8.1}%",
+            name,
+            per_pass(duration),
+            per_pass(duration) / files,
+            100.0 * duration.as_secs_f64() / generator.as_secs_f64()
+        );
+    }
+    println!(
+        "\ngenerator / floor: {:.1}x (best pass: generator {:.1} ms, floor {:.1} ms)",
+        generator.as_secs_f64() / total.parse.as_secs_f64(),
+        best_pass.map(|b| ms(b.generator())).unwrap_or_default(),
+        best_pass.map(|b| ms(b.parse)).unwrap_or_default(),
+    );
+    if !left_out.is_empty() {
+        println!("\nleft out ({}):", left_out.len());
+        for (label, why) in &left_out {
+            println!("  {label}: {why}");
+        }
+    }
+    ExitCode::SUCCESS
+}
+
+/// One file through the floor and through every generator stage; `Err` names the stage
+/// that failed.
+fn measure(entry: &Entry) -> Result<Stages, &'static str> {
+    let mut stages = Stages::default();
+
+    let started = Instant::now();
+    let text = std::fs::read_to_string(&entry.spec).map_err(|_| "reading")?;
+    let value = serde_json::from_str::<serde_json::Value>(&text).map_err(|_| "parsing")?;
+    stages.parse = started.elapsed();
+    drop(value);
+
+    let started = Instant::now();
+    let spec = generator::load::load_with(&entry.spec, &entry.options).map_err(|_| "load")?;
+    stages.load = started.elapsed();
+
+    let started = Instant::now();
+    let api = generator::lower::lower(&spec).map_err(|_| "lower")?;
+    stages.lower = started.elapsed();
+
+    let settings = generator::Settings::new(entry.crate_name.clone(), entry.label.clone());
+    let started = Instant::now();
+    let files = generator::generate_from_ir(&api, &settings).map_err(|_| "emit")?;
+    stages.emit = started.elapsed();
+    drop(files);
+    Ok(stages)
+}
+
+fn ms(duration: Duration) -> f64 {
+    duration.as_secs_f64() * 1000.0
+}
