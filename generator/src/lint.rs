@@ -559,7 +559,27 @@ fn check(
                 }
             }
         }
-        SchemaKind::Not { .. } | SchemaKind::Any(_) => {}
+        SchemaKind::Any(any) => {
+            // A schema openapiv3 could not classify (e.g. an enum of the wrong type) still
+            // says what JSON type it wants.
+            let fits = match any.typ.as_deref() {
+                Some("string") => value.is_string(),
+                Some("number") => value.is_number(),
+                Some("integer") => value.is_i64() || value.is_u64(),
+                Some("boolean") => value.is_boolean(),
+                Some("array") => value.is_array(),
+                Some("object") => value.is_object(),
+                _ => true,
+            };
+            if !fits {
+                problems.push(format!(
+                    "{place} should be of type `{}`, found {}",
+                    any.typ.as_deref().unwrap_or(""),
+                    json_kind(value)
+                ));
+            }
+        }
+        SchemaKind::Not { .. } => {}
     }
 }
 

@@ -55,25 +55,17 @@ pub fn lower(spec: &Spec) -> Result<Api, Error> {
     })
 }
 
-/// One test per distinct (type, example), named after the type, in spec order.
-fn example_cases(examples: Vec<(TypeRef, &serde_json::Value, String)>) -> Vec<ExampleCase> {
+/// One test per distinct (type, example), in spec order.
+fn example_cases(examples: Vec<(String, TypeRef, &serde_json::Value, String)>) -> Vec<ExampleCase> {
     let mut test_names = NameSet::default();
     let mut seen = std::collections::BTreeSet::new();
     let mut cases = Vec::new();
-    for (ty, example, pointer) in examples {
+    for (name, ty, example, pointer) in examples {
         let json = example.to_string();
         if !seen.insert((ty.clone(), json.clone())) {
             continue;
         }
-        let type_name = match &ty {
-            TypeRef::Named(name) => name.clone(),
-            TypeRef::Vec(inner) => match inner.as_ref() {
-                TypeRef::Named(name) => format!("{name}List"),
-                _ => continue,
-            },
-            _ => continue,
-        };
-        let test_name = test_names.claim(&names::snake(&format!("{type_name}Example"), "example"));
+        let test_name = test_names.claim(&names::snake(&format!("{name}Example"), "example"));
         cases.push(ExampleCase {
             test_name,
             ty,
@@ -104,8 +96,8 @@ pub(crate) struct Lowerer<'a> {
     component_types: BTreeMap<String, String>,
     models: Vec<Model>,
     object_rules: BTreeMap<String, ObjectRule>,
-    /// Examples that fit their schema: (type, example, pointer).
-    examples: Vec<(TypeRef, &'a serde_json::Value, String)>,
+    /// Examples that fit their schema: (test name stem, type, example, pointer).
+    examples: Vec<(String, TypeRef, &'a serde_json::Value, String)>,
     diagnostics: Vec<Diagnostic>,
     /// Depth and `allOf` limits (see `guards.rs`).
     guard: guards::Guard,
@@ -157,19 +149,32 @@ impl<'a> Lowerer<'a> {
         }
     }
 
-    /// Keeps `example` as a round-trip test of `ty` when it fits `schema`.
+    /// Keeps `example` as a round-trip test of `ty` when it fits `schema`. Tests are named
+    /// after `name`, or after the type when it is a named one.
     pub(crate) fn record_example(
         &mut self,
+        name: Option<String>,
         ty: &TypeRef,
         schema: Option<&'a openapiv3::Schema>,
         example: Option<&'a serde_json::Value>,
         pointer: String,
     ) {
         let Some(example) = example else { return };
-        let testable = matches!(ty, TypeRef::Named(_))
-            || matches!(ty, TypeRef::Vec(inner) if matches!(**inner, TypeRef::Named(_)));
-        if testable && crate::lint::example_problems(self.openapi, schema, example).is_empty() {
-            self.examples.push((ty.clone(), example, pointer));
+        let name = name.or_else(|| match ty {
+            TypeRef::Named(type_name) => Some(type_name.clone()),
+            TypeRef::Vec(inner) => match inner.as_ref() {
+                TypeRef::Named(type_name) => Some(format!("{type_name}List")),
+                _ => None,
+            },
+            _ => None,
+        });
+        // Any JSON round-trips through `serde_json::Value`: such a test would prove nothing.
+        let trivial = matches!(ty, TypeRef::Json | TypeRef::JsonObject);
+        let Some(name) = name.filter(|_| !trivial) else {
+            return;
+        };
+        if crate::lint::example_problems(self.openapi, schema, example).is_empty() {
+            self.examples.push((name, ty.clone(), example, pointer));
         }
     }
 

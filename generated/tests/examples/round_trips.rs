@@ -37,12 +37,310 @@ fn same(expected: &Value, actual: &Value) -> bool {
     }
 }
 
+/// The example at `#/components/schemas/BadRequest/properties/statusCode/example`.
+#[test]
+fn bad_request_status_code_example() {
+    round_trip::<i64>("400");
+}
+
+/// The example at `#/components/schemas/BadRequest/properties/message/example`.
+#[test]
+fn bad_request_message_example() {
+    round_trip::<String>("\"Bad Request\"");
+}
+
+/// The example at `#/components/schemas/Contact/properties/id/example`.
+#[test]
+fn contact_id_example() {
+    round_trip::<String>("\"seD4PfOuKoVMLkEZqohJ\"");
+}
+
+/// The example at `#/components/schemas/Contact/properties/dateAdded/example`.
+#[test]
+fn contact_date_added_example() {
+    round_trip::<String>("\"2021-08-31T09:59:41.937Z\"");
+}
+
+/// The example at `#/components/schemas/Contact/properties/deleted/example`.
+#[test]
+fn contact_deleted_example() {
+    round_trip::<bool>("false");
+}
+
+/// The example at `#/components/schemas/Contact/properties/tags/example`.
+#[test]
+fn contact_tags_example() {
+    round_trip::<Vec<String>>("[\"nisi sint commodo amet\",\"consequat\"]");
+}
+
+/// The example at `#/components/schemas/Contact/properties/type/example`.
+#[test]
+fn contact_type_example() {
+    round_trip::<String>("\"read\"");
+}
+
+/// The example at `#/components/schemas/Contact/properties/customFields/example`.
+#[test]
+fn contact_custom_fields_example() {
+    round_trip::<
+        Vec<ContactCustomField>,
+    >("[{\"id\":\"MgobCB14YMVKuE4Ka8p1\",\"value\":\"name\"}]");
+}
+
+/// The example at `#/components/schemas/Contact/properties/locationId/example`.
+#[test]
+fn contact_location_id_example() {
+    round_trip::<String>("\"ve9EPM428h8vShlRW1KT\"");
+}
+
+/// The example at `#/components/schemas/Contact/properties/firstName/example`.
+#[test]
+fn contact_first_name_example() {
+    round_trip::<String>("\"rubika\"");
+}
+
+/// The example at `#/components/schemas/Contact/properties/fullNameLowerCase/example`.
+#[test]
+fn contact_full_name_lower_case_example() {
+    round_trip::<String>("\"rubika deo\"");
+}
+
+/// The example at `#/components/schemas/Contact/properties/lastName/example`.
+#[test]
+fn contact_last_name_example() {
+    round_trip::<String>("\"Deo\"");
+}
+
+/// The example at `#/components/schemas/Contact/properties/lastNameLowerCase/example`.
+#[test]
+fn contact_last_name_lower_case_example() {
+    round_trip::<String>("\"deo\"");
+}
+
+/// The example at `#/components/schemas/Contact/properties/email/example`.
+#[test]
+fn contact_email_example() {
+    round_trip::<String>("\"rubika@deos.com\"");
+}
+
+/// The example at `#/components/schemas/Contact/properties/dnd/example`.
+#[test]
+fn contact_dnd_example() {
+    round_trip::<bool>("true");
+}
+
+/// The example at `#/components/schemas/Contact/properties/phone/example`.
+#[test]
+fn contact_phone_example() {
+    round_trip::<String>("\"+18832327657\"");
+}
+
+/// The example at `#/components/schemas/Contact/properties/address1/example`.
+#[test]
+fn contact_address1_example() {
+    round_trip::<String>("\"3535 1st St N\"");
+}
+
+/// The example at `#/components/schemas/Contact/properties/city/example`.
+#[test]
+fn contact_city_example() {
+    round_trip::<String>("\"ruDolomitebika\"");
+}
+
+/// The example at `#/components/schemas/Contact/properties/state/example`.
+#[test]
+fn contact_state_example() {
+    round_trip::<String>("\"AL\"");
+}
+
+/// The example at `#/components/schemas/Contact/properties/country/example`.
+#[test]
+fn contact_country_example() {
+    round_trip::<String>("\"US\"");
+}
+
+/// The example at `#/components/schemas/Contact/properties/postalCode/example`.
+#[test]
+fn contact_postal_code_example() {
+    round_trip::<String>("\"35061\"");
+}
+
+/// The example at `#/components/schemas/Contact/properties/website/example`.
+#[test]
+fn contact_website_example() {
+    round_trip::<String>("\"https://www.tesla.com\"");
+}
+
+/// The example at `#/components/schemas/Contact/properties/source/example`.
+#[test]
+fn contact_source_example() {
+    round_trip::<String>("\"public api\"");
+}
+
+/// The example at `#/components/schemas/Contact/properties/companyName/example`.
+#[test]
+fn contact_company_name_example() {
+    round_trip::<String>("\"DGS VolMAX\"");
+}
+
+/// The example at `#/components/schemas/Contact/properties/dateOfBirth/example`.
+#[test]
+fn contact_date_of_birth_example() {
+    round_trip::<
+        String,
+    >(
+        "\"Date format will be  YYYY-MM-DDTHH:mm:ss.sssZ and  Example 1990-09-25T00:00:00.000Z\"",
+    );
+}
+
+/// The example at `#/components/schemas/Contact/properties/birthMonth/example`.
+#[test]
+fn contact_birth_month_example() {
+    round_trip::<i64>("8");
+}
+
+/// The example at `#/components/schemas/Contact/properties/birthDay/example`.
+#[test]
+fn contact_birth_day_example() {
+    round_trip::<i64>("25");
+}
+
+/// The example at `#/components/schemas/Contact/properties/lastSessionActivityAt/example`.
+#[test]
+fn contact_last_session_activity_at_example() {
+    round_trip::<String>("\"2021-07-16T11:39:30.564Z\"");
+}
+
+/// The example at `#/components/schemas/Contact/properties/offers/example`.
+#[test]
+fn contact_offers_example() {
+    round_trip::<Vec<String>>("[]");
+}
+
+/// The example at `#/components/schemas/Contact/properties/businessId/example`.
+#[test]
+fn contact_business_id_example() {
+    round_trip::<String>("\"641c094001436dbc2081e642\"");
+}
+
+/// The example at `#/components/schemas/Contact/properties/assignedTo/example`.
+#[test]
+fn contact_assigned_to_example() {
+    round_trip::<String>("\"y0BeYjuRIlDwsDcOHOJo\"");
+}
+
+/// The example at `#/components/schemas/ContactCustomField/properties/id/example`.
+#[test]
+fn contact_custom_field_id_example() {
+    round_trip::<String>("\"MgobCB14YMVKuE4Ka8p1\"");
+}
+
 /// The example at `#/components/schemas/ContactCustomField/example`.
 #[test]
 fn contact_custom_field_example() {
     round_trip::<
         ContactCustomField,
     >("{\"id\":\"MgobCB14YMVKuE4Ka8p1\",\"value\":\"name\"}");
+}
+
+/// The example at `#/components/schemas/CreateContactRequest/properties/firstName/example`.
+#[test]
+fn create_contact_request_first_name_example() {
+    round_trip::<Option<String>>("\"Rosan\"");
+}
+
+/// The example at `#/components/schemas/CreateContactRequest/properties/lastName/example`.
+#[test]
+fn create_contact_request_last_name_example() {
+    round_trip::<Option<String>>("\"Deo\"");
+}
+
+/// The example at `#/components/schemas/CreateContactRequest/properties/name/example`.
+#[test]
+fn create_contact_request_name_example() {
+    round_trip::<Option<String>>("\"Rosan Deo\"");
+}
+
+/// The example at `#/components/schemas/CreateContactRequest/properties/email/example`.
+#[test]
+fn create_contact_request_email_example() {
+    round_trip::<Option<String>>("\"rosan@deos.com\"");
+}
+
+/// The example at `#/components/schemas/CreateContactRequest/properties/gender/example`.
+#[test]
+fn create_contact_request_gender_example() {
+    round_trip::<String>("\"male\"");
+}
+
+/// The example at `#/components/schemas/CreateContactRequest/properties/phone/example`.
+#[test]
+fn create_contact_request_phone_example() {
+    round_trip::<Option<String>>("\"+1 888-888-8888\"");
+}
+
+/// The example at `#/components/schemas/CreateContactRequest/properties/address1/example`.
+#[test]
+fn create_contact_request_address1_example() {
+    round_trip::<Option<String>>("\"3535 1st St N\"");
+}
+
+/// The example at `#/components/schemas/CreateContactRequest/properties/city/example`.
+#[test]
+fn create_contact_request_city_example() {
+    round_trip::<Option<String>>("\"Dolomite\"");
+}
+
+/// The example at `#/components/schemas/CreateContactRequest/properties/state/example`.
+#[test]
+fn create_contact_request_state_example() {
+    round_trip::<Option<String>>("\"AL\"");
+}
+
+/// The example at `#/components/schemas/CreateContactRequest/properties/website/example`.
+#[test]
+fn create_contact_request_website_example() {
+    round_trip::<Option<String>>("\"https://www.tesla.com\"");
+}
+
+/// The example at `#/components/schemas/CreateContactRequest/properties/timezone/example`.
+#[test]
+fn create_contact_request_timezone_example() {
+    round_trip::<Option<String>>("\"America/Chihuahua\"");
+}
+
+/// The example at `#/components/schemas/CreateContactRequest/properties/customFields/example`.
+#[test]
+fn create_contact_request_custom_fields_example() {
+    round_trip::<
+        Vec<CustomFieldInput>,
+    >(
+        "[{\"id\":\"6dvNaf7VhkQ9snc5vnjJ\",\"key\":\"my_custom_field\",\"field_value\":\"My Text\"}]",
+    );
+}
+
+/// The example at `#/components/schemas/CreateContactRequest/properties/dateOfBirth/example`.
+#[test]
+fn create_contact_request_date_of_birth_example() {
+    round_trip::<Option<String>>("\"1990-09-25\"");
+}
+
+/// The example at `#/components/schemas/CreateContactRequest/properties/companyName/example`.
+#[test]
+fn create_contact_request_company_name_example() {
+    round_trip::<Option<String>>("\"DGS VolMAX\"");
+}
+
+/// The example at `#/components/schemas/CustomFieldInput/properties/id/example`.
+#[test]
+fn custom_field_input_id_example() {
+    round_trip::<String>("\"6dvNaf7VhkQ9snc5vnjJ\"");
+}
+
+/// The example at `#/components/schemas/CustomFieldInput/properties/key/example`.
+#[test]
+fn custom_field_input_key_example() {
+    round_trip::<String>("\"my_custom_field\"");
 }
 
 /// The example at `#/components/schemas/CustomFieldInput/example`.
@@ -59,6 +357,12 @@ fn custom_field_input_example() {
 #[test]
 fn custom_field_value_example() {
     round_trip::<CustomFieldValue>("\"My Text\"");
+}
+
+/// The example at `#/components/schemas/DndSetting/properties/message/example`.
+#[test]
+fn dnd_setting_message_example() {
+    round_trip::<String>("\"<string>\"");
 }
 
 /// The example at `#/components/schemas/DndSettings/example`.
@@ -89,6 +393,42 @@ fn inbound_dnd_settings_example() {
 #[test]
 fn inbound_dnd_status_example() {
     round_trip::<InboundDndStatus>("\"active\"");
+}
+
+/// The example at `#/components/schemas/Unauthorized/properties/statusCode/example`.
+#[test]
+fn unauthorized_status_code_example() {
+    round_trip::<i64>("401");
+}
+
+/// The example at `#/components/schemas/Unauthorized/properties/message/example`.
+#[test]
+fn unauthorized_message_example() {
+    round_trip::<String>("\"Invalid token: access token is invalid\"");
+}
+
+/// The example at `#/components/schemas/Unauthorized/properties/error/example`.
+#[test]
+fn unauthorized_error_example() {
+    round_trip::<String>("\"Unauthorized\"");
+}
+
+/// The example at `#/components/schemas/UnprocessableEntity/properties/statusCode/example`.
+#[test]
+fn unprocessable_entity_status_code_example() {
+    round_trip::<i64>("422");
+}
+
+/// The example at `#/components/schemas/UnprocessableEntity/properties/message/example`.
+#[test]
+fn unprocessable_entity_message_example() {
+    round_trip::<Vec<String>>("[\"Unprocessable Entity\"]");
+}
+
+/// The example at `#/components/schemas/UnprocessableEntity/properties/error/example`.
+#[test]
+fn unprocessable_entity_error_example() {
+    round_trip::<String>("\"Unprocessable Entity\"");
 }
 
 /// The example at `#/paths/~1contacts~1/post/requestBody/content/application~1json/example`.

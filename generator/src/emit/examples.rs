@@ -5,7 +5,7 @@ use proc_macro2::TokenStream;
 use quote::quote;
 
 use super::{ident, type_tokens};
-use crate::ir::Api;
+use crate::ir::{Api, TypeRef};
 
 /// `tests/examples/main.rs`.
 pub fn emit_root() -> TokenStream {
@@ -21,6 +21,11 @@ pub fn emit_root() -> TokenStream {
 /// `tests/examples/round_trips.rs`.
 pub fn emit_examples(api: &Api, crate_ident: &str) -> TokenStream {
     let crate_ident = ident(crate_ident);
+    let crate_use = api
+        .examples
+        .iter()
+        .any(|case| names_a_type(&case.ty))
+        .then(|| quote!(use #crate_ident::*;));
     let tests = api.examples.iter().map(|case| {
         let name = ident(&case.test_name);
         let ty = type_tokens(&case.ty);
@@ -41,7 +46,7 @@ pub fn emit_examples(api: &Api, crate_ident: &str) -> TokenStream {
         use serde::Serialize;
         use serde_json::Value;
 
-        use #crate_ident::*;
+        #crate_use
 
         fn round_trip<T: DeserializeOwned + Serialize>(example: &str) {
             let expected: Value = serde_json::from_str(example).expect("the example is JSON");
@@ -63,5 +68,17 @@ pub fn emit_examples(api: &Api, crate_ident: &str) -> TokenStream {
         }
 
         #(#tests)*
+    }
+}
+
+/// Whether a type mentions one of the crate's own types (the tests then import them).
+fn names_a_type(ty: &TypeRef) -> bool {
+    match ty {
+        TypeRef::Named(_) | TypeRef::File => true,
+        TypeRef::Vec(inner)
+        | TypeRef::Map(inner)
+        | TypeRef::Option(inner)
+        | TypeRef::Box(inner) => names_a_type(inner),
+        _ => false,
     }
 }

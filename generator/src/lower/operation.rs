@@ -495,6 +495,7 @@ impl<'a> Lowerer<'a> {
                         "example",
                     );
                     self.record_example(
+                        None,
                         &ty,
                         self.schema_of(schema),
                         media.example.as_ref(),
@@ -682,6 +683,7 @@ impl<'a> Lowerer<'a> {
                                     "example",
                                 );
                                 self.record_example(
+                                    None,
                                     &ty,
                                     self.schema_of(schema),
                                     media.example.as_ref(),

@@ -305,6 +305,7 @@ impl<'a> Lowerer<'a> {
             let example = schema.schema_data.example.as_ref();
             let ty = TypeRef::Named(rust_name.clone());
             self.record_example(
+                None,
                 &ty,
                 Some(schema),
                 example,
@@ -551,6 +552,22 @@ impl<'a> Lowerer<'a> {
                 SchemaRef::Inline(inline) => schema_docs(inline),
                 SchemaRef::Ref(_) => Docs::default(),
             };
+            if let SchemaRef::Inline(inline) = schema {
+                // `null` examples of nullable properties decode as `None`, not as the type.
+                let example_type = if self.is_nullable(schema) {
+                    TypeRef::Option(Box::new(ty.clone()))
+                } else {
+                    ty.clone()
+                };
+                let example = inline.schema_data.example.as_ref();
+                self.record_example(
+                    Some(hint.clone()),
+                    &example_type,
+                    Some(inline),
+                    example,
+                    pointer_push(&pointer, "example"),
+                );
+            }
             let field = Field {
                 rust_name: names::snake(wire, "field"),
                 wire_name: wire.to_string(),
