@@ -276,6 +276,8 @@ struct Outcome {
     types: usize,
     /// Problems that stopped generation (0 when it generated).
     diagnostics: usize,
+    /// `cargo xtask lint` findings: contradicting examples, shadowed union variants, name collisions.
+    lint: usize,
     generation: Duration,
     /// The rendered generation error.
     error: Option<String>,
@@ -482,6 +484,8 @@ fn generate_one(entry: &Entry, out: &Path, root: &Path) -> Result<Outcome, Strin
     settings.regenerate_command = "cargo xtask corpus".to_string();
     let started = Instant::now();
     let result = generator::load::load_with(&entry.spec, &entry.options).and_then(|spec| {
+        // Lint findings do not stop generation; the table counts them beside the errors.
+        outcome.lint = generator::lint::lint(&spec).len();
         let api = generator::lower::lower(&spec)?;
         outcome.operations = api.operations.len();
         outcome.types = api.models.len();
@@ -863,13 +867,14 @@ fn report(
             format!("{}/{}", t.passed, t.total)
         }
     };
-    let mut rows: Vec<[String; 9]> = vec![[
+    let mut rows: Vec<[String; 10]> = vec![[
         "file".into(),
         "crate".into(),
         "overlay".into(),
         "operations".into(),
         "types".into(),
         "diagnostics".into(),
+        "lint".into(),
         "gen ms".into(),
         "compiled".into(),
         "examples".into(),
@@ -905,6 +910,7 @@ fn report(
                 "-".into()
             },
             outcome.diagnostics.to_string(),
+            outcome.lint.to_string(),
             format!("{:.1}", ms(outcome.generation)),
             compiled.into(),
             examples,
@@ -935,6 +941,7 @@ fn report(
         sum(|o| o.operations).to_string(),
         sum(|o| o.types).to_string(),
         sum(|o| o.diagnostics).to_string(),
+        sum(|o| o.lint).to_string(),
         format!("{:.1}", ms(generation)),
         if built {
             format!("{compiled} yes")
@@ -944,7 +951,7 @@ fn report(
         if tested { tally(examples) } else { "-".into() },
     ]);
 
-    let mut widths = [0usize; 9];
+    let mut widths = [0usize; 10];
     for row in &rows {
         for (width, cell) in widths.iter_mut().zip(row) {
             *width = (*width).max(cell.chars().count());
