@@ -488,19 +488,7 @@ impl<'a> Lowerer<'a> {
             (encoding, Some(schema)) => {
                 let ty = self.schema_type(schema, &format!("{type_stem}Request"), &schema_pointer);
                 if encoding == BodyEncoding::Json {
-                    let example_pointer = pointer_push(
-                        schema_pointer
-                            .strip_suffix("/schema")
-                            .unwrap_or(&schema_pointer),
-                        "example",
-                    );
-                    self.record_example(
-                        None,
-                        &ty,
-                        self.schema_of(schema),
-                        media.example.as_ref(),
-                        example_pointer,
-                    );
+                    self.record_media_example(&ty, schema, media, &schema_pointer);
                 }
                 (ty, encoding)
             }
@@ -512,6 +500,27 @@ impl<'a> Lowerer<'a> {
             doc,
             encoding,
         })
+    }
+
+    /// Keeps a media type's `example` (beside its schema at `schema_pointer`) as a round-trip test.
+    fn record_media_example(
+        &mut self,
+        ty: &TypeRef,
+        schema: SchemaRef<'a>,
+        media: &'a openapiv3::MediaType,
+        schema_pointer: &str,
+    ) {
+        let media_pointer = schema_pointer
+            .strip_suffix("/schema")
+            .unwrap_or(schema_pointer);
+        let example_pointer = pointer_push(media_pointer, "example");
+        self.record_example(
+            None,
+            ty,
+            self.schema_of(schema),
+            media.example.as_ref(),
+            example_pointer,
+        );
     }
 
     /// The properties of an object schema, looking through a reference or a one-member `allOf`.
@@ -676,19 +685,7 @@ impl<'a> Lowerer<'a> {
                             Some(schema) => {
                                 let schema = SchemaRef::of(schema);
                                 let ty = self.schema_type(schema, &hint, &schema_pointer);
-                                let example_pointer = pointer_push(
-                                    schema_pointer
-                                        .strip_suffix("/schema")
-                                        .unwrap_or(&schema_pointer),
-                                    "example",
-                                );
-                                self.record_example(
-                                    None,
-                                    &ty,
-                                    self.schema_of(schema),
-                                    media.example.as_ref(),
-                                    example_pointer,
-                                );
+                                self.record_media_example(&ty, schema, media, &schema_pointer);
                                 ty
                             }
                             None => TypeRef::Json,
