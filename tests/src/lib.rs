@@ -48,3 +48,33 @@ pub fn fixture_settings(spec: &Path) -> generator::Settings {
     settings.regenerate_command = "cargo insta test (fixture)".to_string();
     settings
 }
+
+/// A token distinctive enough that finding it anywhere in output is certainly a leak.
+pub const TOKEN: &str = "pit-7f3a9c1e-SECRET-d0-n0t-l0g";
+
+/// Fails when `text` (what `what` printed) shows the token or a part of it.
+#[track_caller]
+pub fn assert_no_token(what: &str, text: &str) {
+    assert!(
+        !text.contains(TOKEN),
+        "the token leaks through {what}: {text}"
+    );
+    assert!(
+        !text.contains("SECRET"),
+        "part of the token leaks through {what}: {text}"
+    );
+}
+
+/// Neither `Debug` nor `Display` of the error, nor of any of its sources, shows the token.
+#[track_caller]
+pub fn assert_error_hides_token(error: &dyn std::error::Error) {
+    assert_no_token("the error's Debug", &format!("{error:?}"));
+    assert_no_token("the error's alternate Debug", &format!("{error:#?}"));
+    assert_no_token("the error's Display", &error.to_string());
+    let mut source = error.source();
+    while let Some(inner) = source {
+        assert_no_token("an error source's Debug", &format!("{inner:?}"));
+        assert_no_token("an error source's Display", &inner.to_string());
+        source = inner.source();
+    }
+}

@@ -3,13 +3,13 @@
 //! builder and response decoder on their own, without a network.
 
 use std::error::Error as _;
-use std::fmt::Debug;
 use std::io::{Read, Write};
 use std::net::TcpListener;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
 
+use codegen_tests::{assert_error_hides_token, assert_no_token, TOKEN};
 use highlevel_contacts::{
     decode_create_contact, BadRequest, Client, CreateContactError, CreateContactRequest,
     CreateContactResponse, CustomFieldInput, DndSetting, DndSettings, Error, RequestState,
@@ -20,9 +20,6 @@ use reqwest::{Method, StatusCode};
 use serde_json::{json, Value};
 use wiremock::matchers::{body_json, header, method, path};
 use wiremock::{Mock, MockServer, ResponseTemplate};
-
-/// A token distinctive enough that finding it anywhere in output is certainly a leak.
-const TOKEN: &str = "pit-7f3a9c1e-SECRET-d0-n0t-l0g";
 
 // ---------------------------------------------------------------------------------------
 // Helpers
@@ -97,32 +94,6 @@ fn impatient_client(base: &str) -> Client {
         .build()
         .expect("reqwest client");
     Client::with_http_client(TOKEN, http).with_base_url(base.parse().expect("base URL"))
-}
-
-#[track_caller]
-fn assert_no_token(what: &str, text: &str) {
-    assert!(
-        !text.contains(TOKEN),
-        "the token leaks through {what}: {text}"
-    );
-    assert!(
-        !text.contains("SECRET"),
-        "part of the token leaks through {what}: {text}"
-    );
-}
-
-/// Neither `Debug` nor `Display` of the error (nor of its sources) shows the token.
-#[track_caller]
-fn assert_error_hides_token<E: Debug>(error: &Error<E>) {
-    assert_no_token("the error's Debug", &format!("{error:?}"));
-    assert_no_token("the error's alternate Debug", &format!("{error:#?}"));
-    assert_no_token("the error's Display", &error.to_string());
-    let mut source = error.source();
-    while let Some(inner) = source {
-        assert_no_token("an error source's Debug", &format!("{inner:?}"));
-        assert_no_token("an error source's Display", &inner.to_string());
-        source = inner.source();
-    }
 }
 
 /// Mounts one answer for any request, and returns the server.

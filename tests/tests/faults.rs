@@ -7,7 +7,6 @@
 //! Servers are tasks of the test's own runtime (they end with the test) and serve a
 //! bounded number of connections; every call runs under a hang guard.
 
-use std::error::Error as _;
 use std::fmt::Debug;
 use std::future::Future;
 use std::net::SocketAddr;
@@ -15,6 +14,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
+use codegen_tests::{assert_error_hides_token, assert_no_token, TOKEN};
 use highlevel_contacts::{
     decode_create_contact, Client, CreateContactError, CreateContactRequest, CreateContactResponse,
     Error, RateLimit, RequestState, RetryPolicy, SuccessResponse, DEFAULT_CONNECT_TIMEOUT,
@@ -27,9 +27,6 @@ use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream};
 use wiremock::matchers::method;
 use wiremock::{Mock, MockServer, ResponseTemplate};
-
-/// A token distinctive enough that finding it anywhere in output is certainly a leak.
-const TOKEN: &str = "pit-7f3a9c1e-SECRET-d0-n0t-l0g";
 
 /// The longest any single call may take before the test calls it a hang.
 const HANG_GUARD: Duration = Duration::from_secs(20);
@@ -76,32 +73,6 @@ async fn timed<T>(call: impl Future<Output = T>) -> (T, Duration) {
 
 async fn create(client: &Client) -> Result<CreateContactResponse, Error<CreateContactError>> {
     timed(client.create_contact(&contact())).await.0
-}
-
-#[track_caller]
-fn assert_no_token(what: &str, text: &str) {
-    assert!(
-        !text.contains(TOKEN),
-        "the token leaks through {what}: {text}"
-    );
-    assert!(
-        !text.contains("SECRET"),
-        "part of the token leaks through {what}: {text}"
-    );
-}
-
-/// Neither `Debug` nor `Display` of the error, nor of any of its sources, shows the token.
-#[track_caller]
-fn assert_error_hides_token<E: Debug>(error: &Error<E>) {
-    assert_no_token("the error's Debug", &format!("{error:?}"));
-    assert_no_token("the error's alternate Debug", &format!("{error:#?}"));
-    assert_no_token("the error's Display", &error.to_string());
-    let mut source = error.source();
-    while let Some(inner) = source {
-        assert_no_token("an error source's Debug", &format!("{inner:?}"));
-        assert_no_token("an error source's Display", &inner.to_string());
-        source = inner.source();
-    }
 }
 
 /// The parts of an `Error::Transport`, after checking that the token does not show.

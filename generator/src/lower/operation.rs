@@ -456,12 +456,7 @@ impl<'a> Lowerer<'a> {
             ..Docs::default()
         };
         let Some((media_type, media, encoding)) = body_media(&body.content) else {
-            let types = body
-                .content
-                .keys()
-                .map(|k| format!("`{k}`"))
-                .collect::<Vec<_>>()
-                .join(", ");
+            let types = listed_media_types(&body.content);
             self.error(
                 &pointer_push(&body_pointer, "content"),
                 format!("request body has no supported media type (found {types})"),
@@ -693,12 +688,7 @@ impl<'a> Lowerer<'a> {
                         Some(ty)
                     }
                     None => {
-                        let types = response
-                            .content
-                            .keys()
-                            .map(|k| format!("`{k}`"))
-                            .collect::<Vec<_>>()
-                            .join(", ");
+                        let types = listed_media_types(&response.content);
                         self.error(
                             &pointer_push(&response_pointer, "content"),
                             format!("response has no JSON media type (found {types})"),
@@ -794,6 +784,15 @@ fn body_media(
             _ => None,
         }
     })
+}
+
+/// The media types of a `content` map, for messages: "`a`, `b`".
+fn listed_media_types(content: &indexmap::IndexMap<String, openapiv3::MediaType>) -> String {
+    content
+        .keys()
+        .map(|k| format!("`{k}`"))
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 fn json_media(
