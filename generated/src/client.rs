@@ -2,31 +2,151 @@
 
 //! The HTTP client: one method per operation of the API.
 
-use reqwest::header::{HeaderMap, HeaderValue, ACCEPT, AUTHORIZATION, CONTENT_TYPE};
-use reqwest::{Method, StatusCode, Url};
-use crate::error::{
-    decode_body, decode_error, invalid_request, rate_limited, unexpected_status, Error,
-};
-
-use crate::transport::{DEFAULT_CONNECT_TIMEOUT, DEFAULT_TIMEOUT};
+use crate::error::Error;
+use reqwest::header::HeaderMap;
+use reqwest::StatusCode;
+use reqwest::Url;
 use crate::models::{
     BadRequest, CreateContactRequest, CreateContactResponse, Unauthorized,
     UnprocessableEntity,
 };
+
+/// The credentials a [`Client`] sends, each only to the operations that ask for it.
+///
+/// Give the ones you have; an operation that needs one the client was not given
+/// fails with [`Error::InvalidRequest`] before anything is sent. Their `Debug`
+/// output shows which are set, never their values.
+#[derive(Clone, Default)]
+pub struct Credentials {
+    bearer: Option<crate::credentials::Secret>,
+}
+
+impl std::fmt::Debug for Credentials {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Credentials")
+            .field("bearer", &self.bearer.as_ref().map(|_| "<redacted>"))
+            .finish()
+    }
+}
+
+impl Credentials {
+    /// No credentials: only operations that need none can be called.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// A bearer token, sent as `Authorization: Bearer <token>`.
+    ///
+    /// Send an access token obtained with the Sub-Account user type, or a Private Integration Token belonging to the Sub-Account, as `Authorization: Bearer <token>`.
+    ///
+    /// Security scheme `bearer`.
+    #[must_use]
+    pub fn bearer(mut self, value: impl Into<String>) -> Self {
+        self.bearer = Some(crate::credentials::Secret::new(value));
+        self
+    }
+
+    fn has(&self, scheme: Scheme) -> bool {
+        match scheme {
+            Scheme::Bearer => self.bearer.is_some(),
+        }
+    }
+
+    /// Puts on `request` the credentials of the first alternative of `security`
+    /// the client has in full; with none of them, the empty alternative (when the
+    /// operation may be called without credentials) or an error.
+    fn authorize<E>(
+        &self,
+        request: &mut reqwest::Request,
+        security: &[&[Scheme]],
+        operation: &str,
+    ) -> Result<(), Error<E>> {
+        let chosen = security
+            .iter()
+            .find(|alternative| {
+                !alternative.is_empty()
+                    && alternative.iter().all(|scheme| self.has(*scheme))
+            })
+            .or_else(|| security.iter().find(|alternative| alternative.is_empty()));
+        let Some(chosen) = chosen else {
+            let wanted: Vec<String> = security
+                .iter()
+                .map(|alternative| {
+                    alternative
+                        .iter()
+                        .map(|scheme| scheme.name())
+                        .collect::<Vec<_>>()
+                        .join(" and ")
+                })
+                .collect();
+            return Err(
+                Error::InvalidRequest(
+                    format!(
+                        "`{operation}` needs credentials the client was not given: {}",
+                        wanted.join(", or ")
+                    ),
+                ),
+            );
+        };
+        for scheme in *chosen {
+            match scheme {
+                Scheme::Bearer => {
+                    if let Some(value) = &self.bearer {
+                        request
+                            .headers_mut()
+                            .insert(
+                                reqwest::header::AUTHORIZATION,
+                                crate::credentials::bearer(value)?,
+                            );
+                    }
+                }
+            }
+        }
+        Ok(())
+    }
+}
+
+impl From<&str> for Credentials {
+    fn from(value: &str) -> Self {
+        Credentials::new().bearer(value)
+    }
+}
+
+impl From<String> for Credentials {
+    fn from(value: String) -> Self {
+        Credentials::new().bearer(value)
+    }
+}
+
+/// A security scheme of the API description.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Scheme {
+    /// `bearer`
+    Bearer,
+}
+
+impl Scheme {
+    /// The `Credentials` setter that gives it.
+    fn name(self) -> &'static str {
+        match self {
+            Scheme::Bearer => "`bearer`",
+        }
+    }
+}
 
 /// The API's server, where a new [`Client`] sends its requests.
 pub const DEFAULT_BASE_URL: &str = "https://services.leadconnectorhq.com";
 
 /// A client for HighLevel Contacts.
 ///
-/// Cheap to clone: clones share one connection pool. Its `Debug` output never shows the token.
+/// Cheap to clone: clones share one connection pool. Its `Debug` output never shows a credential.
 #[derive(Clone)]
 pub struct Client {
     http: reqwest::Client,
     base_url: Url,
     timeout: Option<std::time::Duration>,
     retry_policy: crate::transport::RetryPolicy,
-    token: String,
+    credentials: Credentials,
 }
 
 impl std::fmt::Debug for Client {
@@ -35,44 +155,61 @@ impl std::fmt::Debug for Client {
             .field("base_url", &self.base_url.as_str())
             .field("timeout", &self.timeout)
             .field("retry_policy", &self.retry_policy)
-            .field("token", &"<redacted>")
+            .field("credentials", &self.credentials)
             .finish_non_exhaustive()
     }
 }
 
 impl Client {
-    /// Creates a client for [`DEFAULT_BASE_URL`] that authenticates with the bearer `token`.
+    /// Creates a client for [`DEFAULT_BASE_URL`] with `credentials`.
     ///
-    /// A connection gives up after [`DEFAULT_CONNECT_TIMEOUT`] and each attempt of a
-    /// request after [`DEFAULT_TIMEOUT`] (see [`Client::with_timeout`]); no request is
-    /// sent twice (see [`Client::with_retry_policy`]).
+    /// A connection gives up after [`DEFAULT_CONNECT_TIMEOUT`](crate::DEFAULT_CONNECT_TIMEOUT)
+    /// and each attempt of a request after [`DEFAULT_TIMEOUT`](crate::DEFAULT_TIMEOUT)
+    /// (see [`Client::with_timeout`]); no request is sent twice (see
+    /// [`Client::with_retry_policy`]).
     ///
     /// # Errors
     ///
     /// When reqwest cannot set up its TLS backend, for instance when the platform's
-    /// root certificates cannot be loaded. [`Client::with_http_client`] takes a
-    /// `reqwest::Client` you built yourself instead.
-    pub fn new(token: impl Into<String>) -> Result<Self, reqwest::Error> {
+    /// root certificates cannot be loaded, or when the base URL cannot take paths.
+    /// [`Client::with_http_client`] takes a `reqwest::Client` you built yourself.
+    pub fn new(
+        credentials: impl Into<Credentials>,
+    ) -> Result<Self, crate::error::SetupError> {
         let http = reqwest::Client::builder()
-            .connect_timeout(DEFAULT_CONNECT_TIMEOUT)
-            .build()?;
-        Ok(Self::with_http_client(token, http).with_timeout(DEFAULT_TIMEOUT))
+            .connect_timeout(crate::transport::DEFAULT_CONNECT_TIMEOUT)
+            .build()
+            .map_err(crate::error::SetupError::Http)?;
+        Ok(
+            Self::with_http_client(credentials, http)?
+                .with_timeout(crate::transport::DEFAULT_TIMEOUT),
+        )
     }
 
-    /// Creates a client for [`DEFAULT_BASE_URL`] that authenticates with the bearer `token`, sending through `http`.
+    /// Creates a client for [`DEFAULT_BASE_URL`] with `credentials`, sending through `http`.
     ///
     /// The settings of `http` (its timeouts, proxies, connection limits) apply as they
     /// are: this client adds no timeout of its own unless [`Client::with_timeout`] asks.
-    pub fn with_http_client(token: impl Into<String>, http: reqwest::Client) -> Self {
+    ///
+    /// # Errors
+    ///
+    /// When the base URL cannot take paths.
+    pub fn with_http_client(
+        credentials: impl Into<Credentials>,
+        http: reqwest::Client,
+    ) -> Result<Self, crate::error::SetupError> {
         let base_url = Url::parse(DEFAULT_BASE_URL)
-            .expect("the server URL of the API description is valid");
-        Client {
+            .map_err(|error| crate::error::SetupError::BaseUrl {
+                url: DEFAULT_BASE_URL.to_string(),
+                reason: error.to_string(),
+            })?;
+        Ok(Client {
             http,
             base_url,
             timeout: None,
             retry_policy: crate::transport::RetryPolicy::never(),
-            token: token.into(),
-        }
+            credentials: credentials.into(),
+        })
     }
 
     /// Sends requests to `base_url` instead (a sandbox, a proxy, a test server).
@@ -153,19 +290,6 @@ impl Client {
             .extend(segments);
         Ok(url)
     }
-
-    /// The `Authorization` header, marked sensitive so that it is never logged.
-    fn authorization<E>(&self) -> Result<HeaderValue, Error<E>> {
-        let mut value = HeaderValue::from_str(&format!("Bearer {}", self.token))
-            .map_err(|_| {
-                Error::InvalidRequest(
-                    "the bearer token contains characters that cannot appear in an HTTP header"
-                        .to_string(),
-                )
-            })?;
-        value.set_sensitive(true);
-        Ok(value)
-    }
 }
 
 /// Operations tagged `Contacts`.
@@ -178,9 +302,13 @@ impl Client {
     ///
     /// Token scopes: `contacts.write`.
     ///
+    /// # Arguments
+    ///
+    /// - `body`: the request body. The contact to create.
+    ///
     /// # Errors
     ///
-    /// [`Error::Api`] with a [`CreateContactError`] for status 400, 401, 422; [`Error::RateLimited`] for status 429 (too many requests); [`Error::UnexpectedStatus`] for any other status, [`Error::Decode`] when a body does not match its documented type, [`Error::Transport`] when the request fails on the way (its `state` says whether it may have reached the server).
+    /// [`Error::Api`] with a [`CreateContactError`] for status 400, 401, 422; [`Error::RateLimited`] for status 429 (too many requests); [`Error::InvalidRequest`] when the client has none of the credentials the operation needs; [`Error::UnexpectedStatus`] for any other status, [`Error::Decode`] when a body does not match its documented type, [`Error::Transport`] when the request fails on the way (its `state` says whether it may have reached the server).
     pub async fn create_contact(
         &self,
         body: &CreateContactRequest,
@@ -197,7 +325,8 @@ impl Client {
     ///
     /// # Errors
     ///
-    /// [`Error::InvalidRequest`] when a value cannot be written into the URL or a header.
+    /// [`Error::InvalidRequest`] when a value cannot be written into the URL or a header,
+    /// or when the operation needs credentials the client was not given.
     pub fn create_contact_request(
         &self,
         body: &CreateContactRequest,
@@ -205,16 +334,20 @@ impl Client {
         let url = self.url(&["contacts", ""])?;
         let mut request = self
             .http
-            .request(Method::POST, url)
-            .header(ACCEPT, "application/json")
-            .header("Version", "2021-07-28")
-            .header(AUTHORIZATION, self.authorization()?);
+            .request(reqwest::Method::POST, url)
+            .header(reqwest::header::ACCEPT, "application/json")
+            .header("Version", "2021-07-28");
         let encoded = serde_json::to_vec(body)
             .map_err(|error| Error::InvalidRequest(
                 format!("the body could not be encoded as JSON: {error}"),
             ))?;
-        request = request.header(CONTENT_TYPE, "application/json").body(encoded);
-        request.build().map_err(invalid_request)
+        request = request
+            .header(reqwest::header::CONTENT_TYPE, "application/json")
+            .body(encoded);
+        let mut request = request.build().map_err(crate::error::invalid_request)?;
+        self.credentials
+            .authorize(&mut request, &[&[Scheme::Bearer]], "create_contact")?;
+        Ok(request)
     }
 }
 
@@ -229,12 +362,30 @@ pub fn decode_create_contact(
     body: &[u8],
 ) -> Result<CreateContactResponse, Error<CreateContactError>> {
     match status.as_u16() {
-        201 => decode_body(status, headers, body),
-        400 => Err(decode_error(status, headers, body, CreateContactError::BadRequest)),
-        401 => Err(decode_error(status, headers, body, CreateContactError::Unauthorized)),
+        201 => crate::error::decode_body(status, headers, body),
+        400 => {
+            Err(
+                crate::error::decode_error(
+                    status,
+                    headers,
+                    body,
+                    CreateContactError::BadRequest,
+                ),
+            )
+        }
+        401 => {
+            Err(
+                crate::error::decode_error(
+                    status,
+                    headers,
+                    body,
+                    CreateContactError::Unauthorized,
+                ),
+            )
+        }
         422 => {
             Err(
-                decode_error(
+                crate::error::decode_error(
                     status,
                     headers,
                     body,
@@ -242,8 +393,8 @@ pub fn decode_create_contact(
                 ),
             )
         }
-        429 => Err(rate_limited(status, headers, body)),
-        _ => Err(unexpected_status(status, headers, body)),
+        429 => Err(crate::error::rate_limited(status, headers, body)),
+        _ => Err(crate::error::unexpected_status(status, headers, body)),
     }
 }
 

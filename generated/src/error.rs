@@ -27,7 +27,7 @@ pub enum Error<E> {
     /// 429, it comes as [`Error::Api`], and [`Error::rate_limit`] reads the same figures.)
     RateLimited { response: Box<ErrorResponse<Vec<u8>>>, rate_limit: RateLimit },
     /// The body did not decode as the type documented for its status; it is kept as received.
-    Decode { response: Box<ErrorResponse<Vec<u8>>>, source: serde_json::Error },
+    Decode { response: Box<ErrorResponse<Vec<u8>>>, source: DecodeError },
     /// The request could not be sent, or the response could not be read. `state` says how
     /// far the request got, and so whether the server may have acted on it; `response` is
     /// the status, headers and partial body when the answer broke off after it began.
@@ -36,8 +36,70 @@ pub enum Error<E> {
         state: RequestState,
         response: Option<Box<ErrorResponse<Vec<u8>>>>,
     },
-    /// The request could not be built (a value that cannot appear in a URL or header).
+    /// The request could not be built (a value that cannot appear in a URL or header,
+    /// credentials the operation needs and the client does not have).
     InvalidRequest(String),
+}
+
+/// Why a response body did not decode as its documented type.
+#[derive(Debug)]
+#[non_exhaustive]
+pub enum DecodeError {
+    /// The body is not JSON of the documented shape.
+    Json(serde_json::Error),
+    /// The body is documented as text and is not UTF-8.
+    Text(std::string::FromUtf8Error),
+}
+
+impl fmt::Display for DecodeError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            DecodeError::Json(error) => error.fmt(f),
+            DecodeError::Text(error) => write!(f, "the text is not UTF-8: {error}"),
+        }
+    }
+}
+
+impl std::error::Error for DecodeError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            DecodeError::Json(error) => Some(error),
+            DecodeError::Text(error) => Some(error),
+        }
+    }
+}
+
+/// Why a client could not be set up.
+#[derive(Debug)]
+#[non_exhaustive]
+pub enum SetupError {
+    /// reqwest could not build its HTTP client, for instance when the platform's root
+    /// certificates cannot be loaded.
+    Http(reqwest::Error),
+    /// The base URL is not an absolute `http` or `https` URL that paths can be added to.
+    BaseUrl { url: String, reason: String },
+}
+
+impl fmt::Display for SetupError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            SetupError::Http(error) => {
+                write!(f, "the HTTP client could not be set up: {error}")
+            }
+            SetupError::BaseUrl { url, reason } => {
+                write!(f, "the base URL `{url}` cannot be used: {reason}")
+            }
+        }
+    }
+}
+
+impl std::error::Error for SetupError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            SetupError::Http(error) => Some(error),
+            SetupError::BaseUrl { .. } => None,
+        }
+    }
 }
 
 /// How far a request got before its call ended: whether the server may have seen it, and
@@ -205,6 +267,7 @@ impl<E: fmt::Debug> std::error::Error for Error<E> {
 /// A request that reqwest could not build: a value that cannot appear in a URL or header.
 /// The reason is reqwest's, with its causes (they never quote the value).
 pub(crate) fn invalid_request<E>(error: reqwest::Error) -> Error<E> {
+    let error = error.without_url();
     let mut reason = error.to_string();
     let mut source = std::error::Error::source(&error);
     while let Some(cause) = source {
@@ -230,6 +293,57 @@ pub(crate) fn unexpected_status<E>(
     )
 }
 
+/// A documented error, its body already read as `body`.
+pub(crate) fn api_error<E>(status: StatusCode, headers: HeaderMap, body: E) -> Error<E> {
+    Error::Api(
+        Box::new(ErrorResponse {
+            status,
+            headers,
+            body,
+        }),
+    )
+}
+
+/// A body that did not decode as documented.
+fn undecodable<E>(
+    status: StatusCode,
+    headers: HeaderMap,
+    body: &[u8],
+    source: DecodeError,
+) -> Error<E> {
+    Error::Decode {
+        response: Box::new(ErrorResponse {
+            status,
+            headers,
+            body: body.to_vec(),
+        }),
+        source,
+    }
+}
+
+/// Decodes a JSON success body.
+pub(crate) fn decode_body<T: serde::de::DeserializeOwned, E>(
+    status: StatusCode,
+    headers: HeaderMap,
+    body: &[u8],
+) -> Result<T, Error<E>> {
+    serde_json::from_slice(body)
+        .map_err(|source| undecodable(status, headers, body, DecodeError::Json(source)))
+}
+
+/// Decodes a documented JSON error body and wraps it in the operation's error enum.
+pub(crate) fn decode_error<T: serde::de::DeserializeOwned, E>(
+    status: StatusCode,
+    headers: HeaderMap,
+    body: &[u8],
+    wrap: fn(T) -> E,
+) -> Error<E> {
+    match serde_json::from_slice(body) {
+        Ok(decoded) => api_error(status, headers, wrap(decoded)),
+        Err(source) => undecodable(status, headers, body, DecodeError::Json(source)),
+    }
+}
+
 /// A 429 the operation does not document, with the rate-limit figures read as it arrived.
 pub(crate) fn rate_limited<E>(
     status: StatusCode,
@@ -244,52 +358,5 @@ pub(crate) fn rate_limited<E>(
             body: body.to_vec(),
         }),
         rate_limit,
-    }
-}
-
-/// Decodes a success body.
-pub(crate) fn decode_body<T: serde::de::DeserializeOwned, E>(
-    status: StatusCode,
-    headers: HeaderMap,
-    body: &[u8],
-) -> Result<T, Error<E>> {
-    serde_json::from_slice(body)
-        .map_err(|source| Error::Decode {
-            response: Box::new(ErrorResponse {
-                status,
-                headers,
-                body: body.to_vec(),
-            }),
-            source,
-        })
-}
-
-/// Decodes a documented error body and wraps it in the operation's error enum.
-pub(crate) fn decode_error<T: serde::de::DeserializeOwned, E>(
-    status: StatusCode,
-    headers: HeaderMap,
-    body: &[u8],
-    wrap: fn(T) -> E,
-) -> Error<E> {
-    match serde_json::from_slice(body) {
-        Ok(decoded) => {
-            Error::Api(
-                Box::new(ErrorResponse {
-                    status,
-                    headers,
-                    body: wrap(decoded),
-                }),
-            )
-        }
-        Err(source) => {
-            Error::Decode {
-                response: Box::new(ErrorResponse {
-                    status,
-                    headers,
-                    body: body.to_vec(),
-                }),
-                source,
-            }
-        }
     }
 }

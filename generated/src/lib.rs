@@ -10,7 +10,7 @@
 //! # async fn example() -> Result<(), Box<dyn std::error::Error>> {
 //! use highlevel_contacts::{Client, CreateContactRequest};
 //!
-//! let client = Client::new("YOUR_ACCESS_TOKEN")?;
+//! let client = Client::new("YOUR_CREDENTIAL")?;
 //! let body = CreateContactRequest::new("ve9EPM428h8vShlRW1KT")
 //!     .first_name("Rosan");
 //! let response = client.create_contact(&body).await?;
@@ -21,6 +21,9 @@
 
 #[rustfmt::skip]
 mod client;
+
+#[rustfmt::skip]
+mod credentials;
 
 #[rustfmt::skip]
 mod error;
@@ -38,7 +41,7 @@ mod response;
 mod transport;
 
 pub use client::*;
-pub use error::{Error, ErrorResponse, RequestState};
+pub use error::{DecodeError, Error, ErrorResponse, RequestState, SetupError};
 pub use models::*;
 pub use nullable::Nullable;
 pub use response::{RateLimit, SuccessResponse};

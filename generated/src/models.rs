@@ -388,6 +388,9 @@ pub struct CreateContactRequest {
     /// Example: `"y0BeYjuRIlDwsDcOHOJo"`
     #[serde(rename = "assignedTo", default, skip_serializing_if = "Option::is_none")]
     pub assigned_to: Option<String>,
+    /// Fields the API description does not list, kept as received and sent back as they are.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
 impl CreateContactRequest {
@@ -417,6 +420,7 @@ impl CreateContactRequest {
             country: None,
             company_name: Nullable::Absent,
             assigned_to: None,
+            extra: Default::default(),
         }
     }
 
@@ -687,6 +691,9 @@ pub struct CustomFieldInput {
     /// Value to store; its type follows the kind of the custom field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub field_value: Option<CustomFieldValue>,
+    /// Fields the API description does not list, kept as received and sent back as they are.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
 impl CustomFieldInput {
@@ -696,6 +703,7 @@ impl CustomFieldInput {
             id: id.into(),
             key: None,
             field_value: None,
+            extra: Default::default(),
         }
     }
 
@@ -975,6 +983,9 @@ pub struct InboundDndSetting {
     /// Example: `"<string>"`
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
+    /// Fields the API description does not list, kept as received and sent back as they are.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
 impl InboundDndSetting {
@@ -983,6 +994,7 @@ impl InboundDndSetting {
         Self {
             status: status.into(),
             message: None,
+            extra: Default::default(),
         }
     }
 
@@ -1002,6 +1014,9 @@ pub struct InboundDndSettings {
     /// DND setting that applies to all inbound channels at once.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub all: Option<InboundDndSetting>,
+    /// Fields the API description does not list, kept as received and sent back as they are.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
 impl InboundDndSettings {

@@ -114,7 +114,7 @@ impl RetryPolicy {
         &self,
         method: &Method,
         attempt: u32,
-        outcome: &Result<Received, Error<T>>,
+        outcome: Result<&Received, &Error<T>>,
     ) -> Option<Duration> {
         if attempt >= self.max_attempts {
             return None;
@@ -209,8 +209,29 @@ pub(crate) async fn send<E>(
     http: &reqwest::Client,
     policy: &RetryPolicy,
     timeout: Option<Duration>,
-    mut request: reqwest::Request,
+    request: reqwest::Request,
 ) -> Result<Received, Error<E>> {
+    match attempts(http, policy, timeout, request, false).await? {
+        Attempt::Read(received) => Ok(received),
+        Attempt::Open { response, attempts } => read_whole(response, attempts).await,
+    }
+}
+
+/// What an attempt ended with.
+pub(crate) enum Attempt {
+    /// The whole response.
+    Read(Received),
+    /// A success whose body is left to the caller.
+    Open { response: reqwest::Response, attempts: u32 },
+}
+
+async fn attempts<E>(
+    http: &reqwest::Client,
+    policy: &RetryPolicy,
+    timeout: Option<Duration>,
+    mut request: reqwest::Request,
+    open_success: bool,
+) -> Result<Attempt, Error<E>> {
     if request.timeout().is_none() {
         *request.timeout_mut() = timeout;
     }
@@ -222,12 +243,24 @@ pub(crate) async fn send<E>(
         } else {
             None
         };
-        let outcome = send_once(http, request, attempt).await;
-        let (Some(copy), Some(delay)) = (
-            copy,
-            policy.delay_after(&method, attempt, &outcome),
-        ) else {
-            return outcome;
+        let outcome = match dispatch(http, request).await {
+            Ok(response) => {
+                let status = response.status();
+                if open_success
+                    && (status.is_success() || status == StatusCode::SWITCHING_PROTOCOLS)
+                {
+                    return Ok(Attempt::Open {
+                        response,
+                        attempts: attempt,
+                    });
+                }
+                read_whole(response, attempt).await
+            }
+            Err(error) => Err(error),
+        };
+        let delay = policy.delay_after(&method, attempt, outcome.as_ref());
+        let (Some(copy), Some(delay)) = (copy, delay) else {
+            return outcome.map(Attempt::Read);
         };
         tokio::time::sleep(delay).await;
         request = copy;
@@ -235,17 +268,15 @@ pub(crate) async fn send<E>(
     }
 }
 
-/// One attempt. How far a failure got decides its [`RequestState`]: a failure to connect
-/// (which includes name resolution, a connect timeout and the TLS handshake) or to build
-/// the request is before sending; any other failure before the status line arrives may
-/// be after the server received the request; a failure while reading the body is after.
-async fn send_once<E>(
+/// Sends one attempt and waits for the status line. How far a failure got decides its
+/// [`RequestState`]: a failure to connect (which includes name resolution, a connect
+/// timeout and the TLS handshake) or to build the request is before sending; any other
+/// failure before the status line arrives may be after the server received the request.
+async fn dispatch<E>(
     http: &reqwest::Client,
     request: reqwest::Request,
-    attempt: u32,
-) -> Result<Received, Error<E>> {
-    let mut response = http
-        .execute(request)
+) -> Result<reqwest::Response, Error<E>> {
+    http.execute(request)
         .await
         .map_err(|source| {
             let state = if source.is_connect() || source.is_builder() {
@@ -254,11 +285,18 @@ async fn send_once<E>(
                 RequestState::MaybeSent
             };
             Error::Transport {
-                source,
+                source: redact(source),
                 state,
                 response: None,
             }
-        })?;
+        })
+}
+
+/// Reads a whole body; a failure while reading it is after the server answered.
+async fn read_whole<E>(
+    mut response: reqwest::Response,
+    attempt: u32,
+) -> Result<Received, Error<E>> {
     let status = response.status();
     let headers = std::mem::take(response.headers_mut());
     let mut body = Vec::new();
@@ -275,7 +313,7 @@ async fn send_once<E>(
             }
             Err(source) => {
                 return Err(Error::Transport {
-                    source,
+                    source: redact(source),
                     state: RequestState::Sent,
                     response: Some(
                         Box::new(ErrorResponse {
@@ -288,4 +326,12 @@ async fn send_once<E>(
             }
         }
     }
+}
+
+/// reqwest's errors name the URL, whose query may carry an API key: it is left out.
+pub(crate) fn redact(mut error: reqwest::Error) -> reqwest::Error {
+    if let Some(url) = error.url_mut() {
+        url.set_query(None);
+    }
+    error
 }

@@ -1,4 +1,4 @@
-//! Stage 3, emit: IR to Rust tokens (and the crate's `Cargo.toml`). Emitting makes no
+//! Stage 3, emit: IR to Rust syntax (and the crate's `Cargo.toml`). Emitting makes no
 //! decisions that lowering should have made; it never renames and never reads the spec.
 
 mod bodies;
@@ -6,11 +6,12 @@ mod client;
 pub(crate) mod docs;
 mod examples;
 mod models;
+mod runtime;
 
 use proc_macro2::{Ident, Span, TokenStream};
 use quote::quote;
 
-use crate::ir::{Api, BodyEncoding, TypeRef};
+use crate::ir::{Api, Piece, TypeRef};
 use crate::Settings;
 
 /// One emitted file before formatting.
@@ -19,10 +20,10 @@ pub enum Emitted {
         path: &'static str,
         tokens: TokenStream,
     },
-    /// Rust support modules shipped as source, parsed and printed like the rest.
-    RustSource {
+    /// A runtime module, already a syntax tree.
+    Syntax {
         path: &'static str,
-        source: String,
+        file: syn::File,
     },
     Toml {
         path: &'static str,
@@ -44,27 +45,16 @@ pub fn emit(api: &Api, settings: &Settings) -> Vec<Emitted> {
             path: "src/client.rs",
             tokens: client::emit_client(api),
         },
-        Emitted::RustSource {
-            path: "src/error.rs",
-            source: error_rs(api),
-        },
         Emitted::Rust {
             path: "src/models.rs",
             tokens: models::emit_models(api),
         },
-        Emitted::RustSource {
-            path: "src/nullable.rs",
-            source: include_str!("emit/runtime/nullable.rs").to_string(),
-        },
-        Emitted::RustSource {
-            path: "src/response.rs",
-            source: include_str!("emit/runtime/response.rs").to_string(),
-        },
-        Emitted::RustSource {
-            path: "src/transport.rs",
-            source: include_str!("emit/runtime/transport.rs").to_string(),
-        },
     ];
+    files.extend(
+        runtime::modules(&api.runtime.pieces)
+            .into_iter()
+            .map(|(path, file)| Emitted::Syntax { path, file }),
+    );
     if !api.examples.is_empty() {
         // The cases sit in a module that rustfmt skips, like every other generated file;
         // the test crate's root stays small enough to be rustfmt-stable.
@@ -77,58 +67,7 @@ pub fn emit(api: &Api, settings: &Settings) -> Vec<Emitted> {
             tokens: examples::emit_examples(api, &settings.crate_name.replace('-', "_")),
         });
     }
-    if uses_encoding(api, BodyEncoding::Form) {
-        files.push(Emitted::RustSource {
-            path: "src/form.rs",
-            source: include_str!("emit/runtime/form.rs").to_string(),
-        });
-    }
-    if uses_files(api) {
-        files.push(Emitted::RustSource {
-            path: "src/multipart.rs",
-            source: include_str!("emit/runtime/multipart.rs").to_string(),
-        });
-    }
     files
-}
-
-/// Whether some multipart body has a file field (the crate then needs `FilePart`).
-pub(crate) fn uses_files(api: &Api) -> bool {
-    api.models.iter().any(|model| match &model.kind {
-        crate::ir::ModelKind::Struct(shape) => shape
-            .fields
-            .iter()
-            .any(|field| models::holds_file(&field.ty)),
-        _ => false,
-    })
-}
-
-/// Whether some operation sends a body encoded this way.
-pub(crate) fn uses_encoding(api: &Api, encoding: BodyEncoding) -> bool {
-    api.operations.iter().any(|op| {
-        op.body
-            .as_ref()
-            .is_some_and(|body| body.encoding == encoding)
-    })
-}
-
-/// The error module, with only the decoding helpers the client calls: a helper that no
-/// operation needs would be dead code in the generated crate.
-fn error_rs(api: &Api) -> String {
-    let mut source = include_str!("emit/runtime/error.rs").to_string();
-    if client::uses_rate_limited(api) {
-        source.push('\n');
-        source.push_str(include_str!("emit/runtime/rate_limited.rs"));
-    }
-    if client::uses_decode_body(api) {
-        source.push('\n');
-        source.push_str(include_str!("emit/runtime/decode_body.rs"));
-    }
-    if client::uses_decode_error(api) {
-        source.push('\n');
-        source.push_str(include_str!("emit/runtime/decode_error.rs"));
-    }
-    source
 }
 
 /// An identifier from a name the IR already made legal.
@@ -142,10 +81,14 @@ pub(crate) fn type_tokens(ty: &TypeRef) -> TokenStream {
         TypeRef::Bool => quote!(bool),
         TypeRef::I32 => quote!(i32),
         TypeRef::I64 => quote!(i64),
+        TypeRef::U32 => quote!(u32),
+        TypeRef::U64 => quote!(u64),
         TypeRef::F32 => quote!(f32),
         TypeRef::F64 => quote!(f64),
         TypeRef::Json => quote!(serde_json::Value),
         TypeRef::JsonObject => quote!(serde_json::Map<String, serde_json::Value>),
+        TypeRef::Base64 => quote!(Base64),
+        TypeRef::Unit => quote!(()),
         TypeRef::Named(name) => {
             let name = ident(name);
             quote!(#name)
@@ -153,6 +96,10 @@ pub(crate) fn type_tokens(ty: &TypeRef) -> TokenStream {
         TypeRef::Vec(inner) => {
             let inner = type_tokens(inner);
             quote!(Vec<#inner>)
+        }
+        TypeRef::Tuple(items) => {
+            let items = items.iter().map(type_tokens);
+            quote!((#(#items,)*))
         }
         TypeRef::Map(inner) => {
             let inner = type_tokens(inner);
@@ -175,6 +122,17 @@ fn cargo_toml(api: &Api, settings: &Settings) -> String {
         "Typed client for {}, generated from its OpenAPI description",
         api.title
     );
+    let reqwest_features = if api.runtime.reqwest_features.is_empty() {
+        String::new()
+    } else {
+        let listed: Vec<String> = api
+            .runtime
+            .reqwest_features
+            .iter()
+            .map(|f| format!("\"{f}\""))
+            .collect();
+        format!(", features = [{}]", listed.join(", "))
+    };
     format!(
         r#"{header}
 [package]
@@ -201,26 +159,8 @@ tokio = {{ version = "1", features = ["time"] }}
         header = settings.header("#"),
         name = settings.crate_name,
         version = settings.crate_version,
-        description = description.replace('"', "'"),
-        reqwest_features = reqwest_features(api),
+        description = description.replace('\\', "\\\\").replace('"', "'"),
     )
-}
-
-/// reqwest features the API's request bodies need beyond the defaults.
-fn reqwest_features(api: &Api) -> String {
-    let mut features = Vec::new();
-    if uses_encoding(api, BodyEncoding::Form) {
-        features.push("\"form\"");
-    }
-    if uses_encoding(api, BodyEncoding::Multipart) || uses_encoding(api, BodyEncoding::MultipartRaw)
-    {
-        features.push("\"multipart\"");
-    }
-    if features.is_empty() {
-        String::new()
-    } else {
-        format!(", features = [{}]", features.join(", "))
-    }
 }
 
 fn lib_rs(api: &Api, settings: &Settings) -> TokenStream {
@@ -239,86 +179,120 @@ fn lib_rs(api: &Api, settings: &Settings) -> TokenStream {
     lines.push(format!(
         "A typed client for version {} of the API, generated from `{}`. Every operation is a method \
          of [`Client`]; request and response bodies are plain serde types.",
-        api.version, settings.spec_display
+        api.version.replace('`', "'"),
+        settings.spec_display
     ));
     lines.push(String::new());
-    lines.extend(usage_example(api, &crate_ident));
-    let inner_doc = docs::lines_to_inner_attrs(&lines);
-    let form = uses_encoding(api, BodyEncoding::Form).then(|| {
-        quote! {
-            #[rustfmt::skip]
-            mod form;
-        }
-    });
-    let multipart = uses_files(api).then(|| {
-        quote! {
-            #[rustfmt::skip]
-            mod multipart;
-            pub use multipart::FilePart;
-        }
-    });
-    quote! {
-        #inner_doc
-
-        #[rustfmt::skip]
-        mod client;
-        #[rustfmt::skip]
-        mod error;
-        #[rustfmt::skip]
-        mod models;
-        #[rustfmt::skip]
-        mod nullable;
-        #[rustfmt::skip]
-        mod response;
-        #[rustfmt::skip]
-        mod transport;
-
-        pub use client::*;
-        pub use error::{Error, ErrorResponse, RequestState};
-        pub use models::*;
-        pub use nullable::Nullable;
-        pub use response::{RateLimit, SuccessResponse};
-        pub use transport::{RetryPolicy, DEFAULT_CONNECT_TIMEOUT, DEFAULT_TIMEOUT};
-        #form
-        #multipart
-    }
-}
-
-/// A compiled (`no_run`) example of the first operation that can be called with literals.
-fn usage_example(api: &Api, crate_ident: &str) -> Vec<String> {
-    let mut lines = vec![
-        "```no_run".to_string(),
-        "# async fn example() -> Result<(), Box<dyn std::error::Error>> {".to_string(),
-    ];
-    let client = if api.uses_bearer {
-        "Client::new(\"YOUR_ACCESS_TOKEN\")?"
-    } else {
-        "Client::new()?"
+    lines.push("```no_run".to_string());
+    lines.push("# async fn example() -> Result<(), Box<dyn std::error::Error>> {".to_string());
+    let imports = match api.usage.imports.as_slice() {
+        [only] => only.clone(),
+        several => format!("{{{}}}", several.join(", ")),
     };
-    let call = api
-        .operations
-        .iter()
-        .find_map(|op| client::example_call(api, op));
-    match call {
-        Some((imports, body)) => {
-            let imports = match imports.as_slice() {
-                [only] => only.clone(),
-                _ => format!("{{{}}}", imports.join(", ")),
-            };
-            lines.push(format!("use {crate_ident}::{imports};"));
-            lines.push(String::new());
-            lines.push(format!("let client = {client};"));
-            lines.extend(body);
-        }
-        None => {
-            lines.push(format!("use {crate_ident}::Client;"));
-            lines.push(String::new());
-            lines.push(format!("let client = {client};"));
-            lines.push("# let _ = client;".to_string());
-        }
-    }
+    lines.push(format!("use {crate_ident}::{imports};"));
+    lines.push(String::new());
+    lines.extend(api.usage.lines.iter().cloned());
     lines.push("# Ok(())".to_string());
     lines.push("# }".to_string());
     lines.push("```".to_string());
-    lines
+    let inner_doc = docs::lines_to_inner_attrs(&lines);
+    let modules = runtime::module_paths(&api.runtime.pieces)
+        .into_iter()
+        .map(runtime::module_name)
+        .chain(["client", "models"])
+        .collect::<std::collections::BTreeSet<&str>>()
+        .into_iter()
+        .map(|module| {
+            let module = ident(module);
+            quote! {
+                #[rustfmt::skip]
+                mod #module;
+            }
+        });
+    let has = |piece| api.runtime.has(piece);
+    // In module order, as rustfmt sorts them: `lib.rs` is the one file rustfmt formats.
+    let mut exports: Vec<(&str, TokenStream)> = vec![
+        (
+            "client",
+            quote!(
+                pub use client::*;
+            ),
+        ),
+        (
+            "error",
+            quote!(
+                pub use error::{DecodeError, Error, ErrorResponse, RequestState, SetupError};
+            ),
+        ),
+        (
+            "models",
+            quote!(
+                pub use models::*;
+            ),
+        ),
+        (
+            "response",
+            quote!(
+                pub use response::{RateLimit, SuccessResponse};
+            ),
+        ),
+        (
+            "transport",
+            quote!(
+                pub use transport::{RetryPolicy, DEFAULT_CONNECT_TIMEOUT, DEFAULT_TIMEOUT};
+            ),
+        ),
+    ];
+    let optional = [
+        (
+            Piece::Nullable,
+            "nullable",
+            quote!(
+                pub use nullable::Nullable;
+            ),
+        ),
+        (
+            Piece::Files,
+            "multipart",
+            quote!(
+                pub use multipart::FilePart;
+            ),
+        ),
+        (
+            Piece::Base64,
+            "base64",
+            quote!(
+                pub use base64::Base64;
+            ),
+        ),
+        (
+            Piece::Stream,
+            "stream",
+            quote!(
+                pub use stream::ByteStream;
+            ),
+        ),
+        (
+            Piece::Upgrade,
+            "upgrade",
+            quote!(
+                pub use upgrade::Upgraded;
+            ),
+        ),
+    ];
+    exports.extend(
+        optional
+            .into_iter()
+            .filter(|(piece, _, _)| has(*piece))
+            .map(|(_, module, tokens)| (module, tokens)),
+    );
+    exports.sort_by(|a, b| a.0.cmp(b.0));
+    let exports = exports.into_iter().map(|(_, tokens)| tokens);
+    quote! {
+        #inner_doc
+
+        #(#modules)*
+
+        #(#exports)*
+    }
 }

@@ -116,8 +116,3 @@ fn render_all(diagnostics: &[Diagnostic]) -> String {
     }
     out
 }
-
-/// Appends one reference token to a JSON pointer, escaping `~` and `/` as RFC 6901 asks.
-pub fn pointer_push(pointer: &str, token: &str) -> String {
-    format!("{pointer}/{}", token.replace('~', "~0").replace('/', "~1"))
-}

@@ -15,7 +15,14 @@ pub fn format(emitted: Vec<Emitted>, settings: &Settings) -> Result<Vec<Generate
                 let source = tokens.to_string();
                 rust_file(path, &source, settings)
             }
-            Emitted::RustSource { path, source } => rust_file(path, &source, settings),
+            Emitted::Syntax { path, file } => Ok(GeneratedFile {
+                path: path.to_string(),
+                contents: format!(
+                    "{}\n{}",
+                    settings.header("//"),
+                    space_items(&prettyplease::unparse(&file))
+                ),
+            }),
             Emitted::Toml { path, text } => Ok(GeneratedFile {
                 path: path.to_string(),
                 contents: text,

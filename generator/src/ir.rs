@@ -1,6 +1,9 @@
 //! The intermediate representation: a small, typed model of the API that lowering builds
-//! and emitting reads. Every name here is final (`names.rs` chose it); emit never renames.
-//! Plain data only, in a deterministic order.
+//! and emitting reads. Every name here is final (`names.rs` chose it) and every choice is
+//! made (body kinds, credentials, the base URL, which runtime pieces and Cargo features the
+//! crate needs); emit only writes it out. Plain data only, in a deterministic order.
+
+use std::collections::BTreeSet;
 
 /// The whole API, as the generated crate will present it.
 #[derive(Debug, Clone, PartialEq)]
@@ -8,16 +11,171 @@ pub struct Api {
     pub title: String,
     pub version: String,
     pub description: Option<String>,
-    /// The first server's URL, used as the client's default base URL.
-    pub default_server: Option<String>,
+    pub base_url: BaseUrl,
+    /// The credentials the client can hold, one per usable security scheme.
+    pub credentials: Vec<Credential>,
     /// Named types, sorted by Rust name.
     pub models: Vec<Model>,
     /// Operations, sorted by Rust name.
     pub operations: Vec<Operation>,
-    /// Whether any operation sends a bearer token (the client then needs one).
-    pub uses_bearer: bool,
     /// Examples from the spec that fit their schema, each becoming a round-trip test.
     pub examples: Vec<ExampleCase>,
+    /// The runtime pieces and dependency features the generated code uses.
+    pub runtime: Runtime,
+    /// The models `client.rs` names (it imports them), sorted.
+    pub client_models: Vec<String>,
+    /// The crate documentation's example: imports and lines of a compiled `no_run` block.
+    pub usage: Usage,
+}
+
+/// Where a new client sends its requests.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum BaseUrl {
+    /// An absolute `http(s)` URL from `servers` (variables set to their defaults) that
+    /// parsed: `Client::new` uses it.
+    Default(String),
+    /// No usable server: `Client::new` takes the base URL. `documented` is what the spec
+    /// says, for the docs (a relative URL, a URL that did not parse).
+    Required { documented: Option<String> },
+}
+
+/// A credential the client can be given, from one security scheme.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Credential {
+    /// The scheme's name in the spec.
+    pub scheme_name: String,
+    /// snake_case: the setter of `Credentials` and its field.
+    pub rust_name: String,
+    /// PascalCase: the scheme's variant in the client's private `Scheme` enum.
+    pub variant: String,
+    pub kind: CredentialKind,
+    pub doc: Docs,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum CredentialKind {
+    /// `Authorization: Bearer <token>` (HTTP bearer, OAuth 2.0, OpenID Connect).
+    Bearer,
+    /// `Authorization: Basic <user:password>`.
+    Basic,
+    ApiKey {
+        location: KeyLocation,
+        /// The header, query parameter or cookie name.
+        name: String,
+    },
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum KeyLocation {
+    Header,
+    Query,
+    Cookie,
+}
+
+/// The runtime pieces a crate needs, each a feature of the runtime sources
+/// (`generator/runtime`): emit keeps the items gated on these and drops the rest.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Runtime {
+    pub pieces: BTreeSet<Piece>,
+    /// reqwest features beyond the TLS backend, e.g. `multipart`.
+    pub reqwest_features: Vec<&'static str>,
+}
+
+impl Runtime {
+    pub fn has(&self, piece: Piece) -> bool {
+        self.pieces.contains(&piece)
+    }
+}
+
+/// A piece of runtime support that only some crates need.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Piece {
+    /// JSON success bodies.
+    DecodeJson,
+    /// JSON bodies of documented errors.
+    DecodeError,
+    /// Documented errors without a body.
+    EmptyError,
+    /// A 429 the operation does not document becomes `Error::RateLimited`.
+    RateLimited,
+    /// Text success bodies.
+    Text,
+    /// Text bodies of documented errors.
+    TextError,
+    /// Downloads read piece by piece.
+    Stream,
+    /// `101 Switching Protocols` answers.
+    Upgrade,
+    /// `application/x-www-form-urlencoded` bodies.
+    Form,
+    /// `multipart/form-data` bodies.
+    Multipart,
+    /// Files in multipart bodies (`FilePart`).
+    Files,
+    /// Fields that tell absent, `null` and a value apart (`Nullable`).
+    Nullable,
+    /// Bytes carried as base64 text in JSON (`Base64`).
+    Base64,
+    /// Query parameters written from values.
+    Query,
+    /// Path parameters written from values.
+    Path,
+    /// Header parameters written from values.
+    Header,
+    /// Cookie parameters.
+    CookieParams,
+    /// API keys in cookies.
+    CookieKey,
+    /// Models that travel as JSON derive serde's traits (`models.rs` imports them).
+    Derives,
+    /// Credentials of any kind (`Secret`).
+    Credentials,
+    /// Bearer tokens.
+    Bearer,
+    /// HTTP basic authentication.
+    BasicAuth,
+    /// API keys in headers.
+    SecretHeader,
+}
+
+impl Piece {
+    /// The feature of the runtime sources that gates this piece.
+    pub fn feature(self) -> &'static str {
+        match self {
+            Piece::DecodeJson => "decode-json",
+            Piece::DecodeError => "decode-error",
+            Piece::EmptyError => "empty-error",
+            Piece::RateLimited => "rate-limited",
+            Piece::Text => "text",
+            Piece::TextError => "text-error",
+            Piece::Stream => "stream",
+            Piece::Upgrade => "upgrade",
+            Piece::Form => "form",
+            Piece::Multipart => "multipart",
+            Piece::Files => "files",
+            Piece::Nullable => "nullable",
+            Piece::Base64 => "base64",
+            Piece::Query => "query",
+            Piece::Path => "path",
+            Piece::Header => "header",
+            Piece::CookieParams => "cookie-params",
+            Piece::CookieKey => "cookie-key",
+            Piece::Derives => "derives",
+            Piece::Credentials => "credentials",
+            Piece::Bearer => "bearer",
+            Piece::BasicAuth => "basic-auth",
+            Piece::SecretHeader => "secret-header",
+        }
+    }
+}
+
+/// A compiled example for the crate docs.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Usage {
+    /// Names imported from the crate.
+    pub imports: Vec<String>,
+    /// The lines of the example's body, after the imports.
+    pub lines: Vec<String>,
 }
 
 /// An example that must decode into `ty` and encode back to the same JSON.
@@ -46,8 +204,12 @@ pub enum ModelKind {
     Struct(Struct),
     /// A string enum that also keeps values the spec does not list.
     Enum(Enum),
+    /// A whole-number enum that also keeps values the spec does not list.
+    IntegerEnum(IntegerEnum),
     /// `oneOf`/`anyOf`: tried in order, the first variant that decodes wins.
     Union(Union),
+    /// A `discriminator`: the tag property says which variant a value is.
+    Tagged(Tagged),
     /// A named schema that is just another type (`type: string`, an array, a map).
     Alias(TypeRef),
 }
@@ -55,12 +217,14 @@ pub enum ModelKind {
 #[derive(Debug, Clone, PartialEq)]
 pub struct Struct {
     pub fields: Vec<Field>,
-    /// Name of the map that keeps undocumented fields, when the struct keeps them.
+    /// The map that keeps undocumented fields, when the struct keeps them.
     pub extra: Option<ExtraFields>,
     /// Whether the type is part of a request, and so gets a constructor and setters.
     pub builder: bool,
-    /// Whether the type travels as JSON (serde derives); operation parameter structs do not.
+    /// Whether the type travels as JSON (serde derives); parameter and form structs do not.
     pub wire_format: bool,
+    /// Whether the type is the parts of a `multipart/form-data` body (it builds the form).
+    pub multipart: bool,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -77,6 +241,11 @@ pub struct Field {
     pub ty: TypeRef,
     pub required: bool,
     pub nullable: bool,
+    pub deprecated: bool,
+    /// `readOnly`: sent by the server only, so left out of request types.
+    pub read_only: bool,
+    /// `writeOnly`: sent by the client only, so left out of response types.
+    pub write_only: bool,
     pub doc: Docs,
     /// Setter names, present on structs with a builder.
     pub setter: Option<String>,
@@ -122,6 +291,12 @@ pub struct EnumVariant {
 }
 
 #[derive(Debug, Clone, PartialEq)]
+pub struct IntegerEnum {
+    /// Associated constants, one per documented value.
+    pub values: Vec<(String, i64)>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
 pub struct Union {
     pub variants: Vec<UnionVariant>,
 }
@@ -135,6 +310,24 @@ pub struct UnionVariant {
     pub from_impl: bool,
 }
 
+#[derive(Debug, Clone, PartialEq)]
+pub struct Tagged {
+    /// The wire name of the tag property.
+    pub property: String,
+    pub variants: Vec<TaggedVariant>,
+    /// The variant that keeps a value with a tag no variant has.
+    pub fallback: String,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct TaggedVariant {
+    pub rust_name: String,
+    pub tag: String,
+    pub ty: TypeRef,
+    /// Whether the variant's type writes the tag itself; when not, encoding adds it.
+    pub writes_tag: bool,
+}
+
 /// A Rust type, as fields and parameters use it.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum TypeRef {
@@ -142,14 +335,22 @@ pub enum TypeRef {
     Bool,
     I32,
     I64,
+    U32,
+    U64,
     F32,
     F64,
     /// Any JSON value.
     Json,
     /// A JSON object with unknown keys and values.
     JsonObject,
+    /// Bytes carried as base64 text.
+    Base64,
+    /// `null` only: `()`.
+    Unit,
     Named(String),
     Vec(Box<TypeRef>),
+    /// A fixed-length list: a Rust tuple.
+    Tuple(Vec<TypeRef>),
     /// A map from string keys (`additionalProperties`), ordered for stable output.
     Map(Box<TypeRef>),
     /// Nullable inside a container (`items: {nullable: true}`).
@@ -161,7 +362,7 @@ pub enum TypeRef {
 }
 
 /// Documentation gathered from the spec for one item.
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Docs {
     pub summary: Option<String>,
     pub description: Option<String>,
@@ -169,6 +370,8 @@ pub struct Docs {
     pub example: Option<String>,
     /// Extra lines the generator adds (deviations, units, wire names).
     pub notes: Vec<String>,
+    /// Why the item is deprecated, when the API deprecates it: `#[deprecated]`.
+    pub deprecated: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -179,18 +382,18 @@ pub struct Operation {
     pub request_fn: String,
     /// The free function that decodes a response.
     pub decode_fn: String,
-    /// PascalCase stem for the operation's own types (`CreateContact`).
-    pub type_stem: String,
-    pub operation_id: Option<String>,
+    /// The method that returns the response's body as it arrives, for a download.
+    pub stream_fn: Option<String>,
     pub method: String,
     /// The path template as written in the spec, e.g. `/contacts/{contactId}`.
     pub path: String,
     pub path_segments: Vec<PathSegment>,
     pub doc: Docs,
-    pub tags: Vec<String>,
-    /// Path parameters (method arguments), then query and header parameters.
+    /// The tag whose group the operation is listed in.
+    pub group: Option<String>,
+    /// Path parameters (method arguments), then the fields of the parameters struct.
     pub parameters: Vec<Parameter>,
-    /// The struct that carries the query and header parameters, when there are any.
+    /// The struct that carries the query, header and cookie parameters, when there are any.
     pub params_struct: Option<String>,
     /// Headers with a single allowed value: sent on every call, never asked for.
     pub constant_headers: Vec<(String, String)>,
@@ -201,14 +404,15 @@ pub struct Operation {
     pub success_enum: Option<String>,
     /// Name of the generated enum of documented error bodies.
     pub error_enum: String,
-    pub auth: Auth,
+    /// Whether a 429 is documented for this operation (otherwise it is `RateLimited`).
+    pub documents_429: bool,
+    /// The media types the operation accepts in answers, for `Accept`.
+    pub accept: String,
+    /// Alternatives of credentials, each a list of indices into [`Api::credentials`]
+    /// that must all be given; an empty alternative means none are needed. Empty when
+    /// the operation needs no credentials at all.
+    pub security: Vec<Vec<usize>>,
     pub pointer: String,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Auth {
-    None,
-    Bearer { scopes: Vec<String> },
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -225,6 +429,7 @@ pub struct Parameter {
     pub location: ParameterLocation,
     pub ty: TypeRef,
     pub required: bool,
+    pub style: ParameterStyle,
     pub doc: Docs,
 }
 
@@ -233,27 +438,66 @@ pub enum ParameterLocation {
     Path,
     Query,
     Header,
+    Cookie,
+}
+
+/// How a parameter's value is written (OpenAPI's `style` and `explode`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ParameterStyle {
+    /// `a,b,c`; objects as `k,v,k,v` (`k=v,k=v` exploded). Path and header default.
+    Simple { explode: bool },
+    /// `name=a&name=b` exploded (the query default), `name=a,b` not; objects as `k=v` pairs.
+    Form { explode: bool },
+    /// `name=a b c`.
+    SpaceDelimited,
+    /// `name=a|b|c`.
+    PipeDelimited,
+    /// `name[k]=v` for each key of an object.
+    DeepObject,
+    /// `.a.b` in a path.
+    Label { explode: bool },
+    /// `;name=a,b` in a path.
+    Matrix { explode: bool },
+    /// The value as JSON text (a parameter with `content: application/json`).
+    Json,
 }
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct RequestBody {
-    /// The body's type; for [`BodyEncoding::MultipartRaw`] there is none and this is `Json`.
-    pub ty: TypeRef,
     pub required: bool,
     pub doc: Docs,
-    pub encoding: BodyEncoding,
+    /// The ways the body can be sent, the preferred first.
+    pub contents: Vec<BodyContent>,
+    /// With several contents: the enum of them the method takes.
+    pub choice: Option<String>,
 }
 
-/// How a request body goes on the wire.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum BodyEncoding {
-    /// `application/json`.
-    Json,
+#[derive(Debug, Clone, PartialEq)]
+pub struct BodyContent {
+    /// The `Content-Type` sent, as the spec writes it.
+    pub media_type: String,
+    pub kind: BodyKind,
+    /// The variant in [`RequestBody::choice`].
+    pub variant: String,
+    /// Whether the choice enum converts from this content's value (only the first content
+    /// of each Rust type does).
+    pub from_impl: bool,
+}
+
+/// What a request body is in Rust and on the wire.
+#[derive(Debug, Clone, PartialEq)]
+pub enum BodyKind {
+    /// JSON (`application/json`, `+json`, `*/*`) of this type.
+    Json(TypeRef),
+    /// Text, sent as it is.
+    Text,
+    /// Bytes, sent as they are.
+    Bytes,
     /// `application/x-www-form-urlencoded`: the struct's fields as `name=value` pairs.
-    Form,
+    Form(TypeRef),
     /// `multipart/form-data` with documented fields: a struct whose fields become parts,
-    /// files ([`TypeRef::File`]) as file parts and everything else as text.
-    Multipart,
+    /// files as file parts, objects and lists as JSON parts, the rest as text.
+    Multipart(String),
     /// `multipart/form-data` whose fields the spec does not list: the caller builds the form.
     MultipartRaw,
 }
@@ -263,9 +507,29 @@ pub struct Response {
     pub status: StatusMatch,
     /// Variant name in the operation's success or error enum.
     pub variant: String,
-    /// `None` when the response has no JSON body.
-    pub ty: Option<TypeRef>,
+    pub body: ResponseBody,
     pub doc: Docs,
+}
+
+/// What a response's body is read as.
+#[derive(Debug, Clone, PartialEq)]
+pub enum ResponseBody {
+    /// No body is documented.
+    Empty,
+    Json(TypeRef),
+    Text,
+    Bytes,
+    /// `101 Switching Protocols`: the connection, to be upgraded.
+    Upgrade,
+}
+
+impl ResponseBody {
+    pub fn json(&self) -> Option<&TypeRef> {
+        match self {
+            ResponseBody::Json(ty) => Some(ty),
+            _ => None,
+        }
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]

@@ -1,7 +1,8 @@
-//! Turns an OpenAPI 3.0 description into the source of a typed Rust client crate.
+//! Turns an OpenAPI description into the source of a typed Rust client crate.
 //!
 //! The work is a pipeline of pure stages, each in its own module:
-//! [`load`] (read, resolve `$ref`s across files) → [`lower`] (to the [`ir`]) → `emit`
+//! [`load`] (read, resolve `$ref`s across files, to a [`document::Document`]) → [`lower`]
+//! (to the [`ir`], deciding everything; what a schema means comes from [`shape`]) → `emit`
 //! (`quote!`) → `format` (prettyplease). The library returns files as data; writing them
 //! is the caller's job (see the `xtask` crate).
 //!
@@ -14,6 +15,7 @@
 //! # Ok::<(), generator::Error>(())
 //! ```
 
+pub mod document;
 mod emit;
 mod error;
 mod format;
@@ -23,8 +25,10 @@ pub mod load;
 pub mod lower;
 pub mod names;
 mod overlay;
+pub mod pointer;
 mod position;
 mod render;
+pub mod shape;
 
 use std::path::Path;
 

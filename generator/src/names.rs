@@ -5,7 +5,7 @@
 
 use std::collections::BTreeSet;
 
-use heck::{ToSnakeCase, ToUpperCamelCase};
+use heck::{ToShoutySnakeCase, ToSnakeCase, ToUpperCamelCase};
 
 /// Rust keywords of every edition, strict and reserved, that cannot be plain identifiers.
 const KEYWORDS: &[&str] = &[
@@ -17,13 +17,13 @@ const KEYWORDS: &[&str] = &[
 ];
 
 /// Type names the generated code uses unqualified: the prelude, the derives, and the
-/// crate's own support types. A model with one of these names gets a `Model` suffix, so
-/// that `use crate::models::*` never changes what `Option` or `Error` means.
+/// crate's own support types and imports. A model with one of these names gets a `Model`
+/// suffix, so that `use crate::models::*` never changes what `Option` or `Error` means and
+/// no import in `client.rs` or re-export in `lib.rs` meets a model of the same name.
 const RESERVED_TYPES: &[&str] = &[
     "AsMut",
     "AsRef",
     "Box",
-    "Client",
     "Clone",
     "Copy",
     "Debug",
@@ -34,11 +34,8 @@ const RESERVED_TYPES: &[&str] = &[
     "Drop",
     "Eq",
     "Err",
-    "Error",
-    "ErrorResponse",
     "ExactSizeIterator",
     "Extend",
-    "FilePart",
     "Fn",
     "FnMut",
     "FnOnce",
@@ -50,22 +47,17 @@ const RESERVED_TYPES: &[&str] = &[
     "IntoIterator",
     "Iterator",
     "None",
-    "Nullable",
     "Ok",
     "Option",
     "Ord",
     "PartialEq",
     "PartialOrd",
-    "RateLimit",
-    "RequestState",
     "Result",
-    "RetryPolicy",
     "Send",
     "Serialize",
     "Sized",
     "Some",
     "String",
-    "SuccessResponse",
     "Sync",
     "ToOwned",
     "ToString",
@@ -74,6 +66,94 @@ const RESERVED_TYPES: &[&str] = &[
     "Unpin",
     "Vec",
 ];
+
+/// What the generated crate itself defines or imports by name, by module. Emit writes
+/// `client.rs`'s imports from [`CLIENT_IMPORTS`] and the crate root's re-exports from
+/// [`ROOT_EXPORTS`]; lowering seeds its namespaces from all of these, so no name from a
+/// spec can collide with a name the generator writes. A test checks the emitted files
+/// against these tables.
+pub mod generated {
+    /// Types and traits `client.rs` imports: `(name, path)`.
+    pub const CLIENT_IMPORTS: &[(&str, &str)] = &[
+        ("Error", "crate::error::Error"),
+        ("HeaderMap", "reqwest::header::HeaderMap"),
+        ("StatusCode", "reqwest::StatusCode"),
+        ("Url", "reqwest::Url"),
+    ];
+
+    /// Types `client.rs` defines besides the operations' own.
+    pub const CLIENT_TYPES: &[&str] = &["Client", "Credentials", "Scheme"];
+
+    /// Free functions `client.rs` defines besides the operations' decoders.
+    pub const CLIENT_FUNCTIONS: &[&str] = &["header_value"];
+
+    /// Methods the generated `Client` defines itself, or has from the traits it implements.
+    pub const CLIENT_METHODS: &[&str] = &[
+        "new",
+        "with_base_url",
+        "with_http_client",
+        "with_timeout",
+        "with_retry_policy",
+        "execute",
+        "execute_stream",
+        "base_url",
+        "http_client",
+        "url",
+        "authorize",
+        "send",
+        "clone",
+        "default",
+        "fmt",
+    ];
+
+    /// Names the crate root re-exports from its support modules (besides `client::*` and
+    /// `models::*`).
+    pub const ROOT_EXPORTS: &[&str] = &[
+        "Base64",
+        "ByteStream",
+        "DecodeError",
+        "Error",
+        "ErrorResponse",
+        "FilePart",
+        "Nullable",
+        "RateLimit",
+        "RequestState",
+        "RetryPolicy",
+        "SetupError",
+        "SuccessResponse",
+        "Upgraded",
+        "DEFAULT_CONNECT_TIMEOUT",
+        "DEFAULT_TIMEOUT",
+    ];
+
+    /// Types `models.rs` imports: serde's derives and the crate's field types.
+    pub const MODEL_IMPORTS: &[&str] =
+        &["Deserialize", "Serialize", "Nullable", "FilePart", "Base64"];
+
+    /// Constants the crate defines in `client.rs`.
+    pub const CLIENT_CONSTANTS: &[&str] = &["DEFAULT_BASE_URL"];
+}
+
+/// Every type name no model may take.
+pub fn reserved_types() -> impl Iterator<Item = &'static str> {
+    RESERVED_TYPES
+        .iter()
+        .chain(generated::CLIENT_TYPES)
+        .chain(generated::CLIENT_IMPORTS.iter().map(|(name, _)| name))
+        .chain(generated::ROOT_EXPORTS)
+        .chain(generated::MODEL_IMPORTS)
+        .copied()
+}
+
+/// Every free-function name of `client.rs` no decoder may take (the helpers it defines).
+pub fn reserved_functions() -> impl Iterator<Item = &'static str> {
+    generated::CLIENT_FUNCTIONS.iter().copied()
+}
+
+/// Every method name of `Client` no operation may take.
+pub fn reserved_methods() -> impl Iterator<Item = &'static str> {
+    generated::CLIENT_METHODS.iter().copied()
+}
 
 /// Splits a spec name into words heck understands: punctuation becomes a word break and
 /// characters that cannot appear in an identifier are dropped.
@@ -106,7 +186,7 @@ pub fn pascal(raw: &str, fallback: &str, digit_prefix: &str) -> String {
 /// A model's type name.
 pub fn type_name(raw: &str) -> String {
     let name = pascal(raw, "Unnamed", "T");
-    if RESERVED_TYPES.contains(&name.as_str()) {
+    if reserved_types().any(|reserved| reserved == name) {
         format!("{name}Model")
     } else {
         name
@@ -116,6 +196,21 @@ pub fn type_name(raw: &str) -> String {
 /// An enum or union variant name.
 pub fn variant_name(raw: &str, fallback: &str) -> String {
     pascal(raw, fallback, "V")
+}
+
+/// `SCREAMING_SNAKE_CASE` for constants; a leading digit gets `V_` in front.
+pub fn constant(raw: &str, fallback: &str) -> String {
+    let name = words(raw).to_shouty_snake_case();
+    let name = if name.is_empty() {
+        fallback.to_string()
+    } else {
+        name
+    };
+    if name.starts_with(|c: char| c.is_ascii_digit()) {
+        format!("V_{name}")
+    } else {
+        name
+    }
 }
 
 /// `snake_case` for fields, parameters and methods. Keywords get a trailing underscore
@@ -308,6 +403,8 @@ mod tests {
         assert_eq!(fields.claim(&snake("_id", "f")), "id_2");
         assert_eq!(fields.claim(&snake("ID", "f")), "id_3");
         let mut types = NameSet::with_reserved(["Client"]);
+        assert_eq!(type_name("Url"), "UrlModel");
+        assert_eq!(type_name("header map"), "HeaderMapModel");
         assert_eq!(types.claim("Client"), "Client2");
         assert_eq!(types.claim("UserDto"), "UserDto");
         assert_eq!(types.claim("UserDto"), "UserDto2");

@@ -7,7 +7,8 @@ use std::path::Path;
 use serde_json::Value;
 use serde_json_path::JsonPath;
 
-use crate::error::{pointer_push, Diagnostic};
+use crate::error::Diagnostic;
+use crate::pointer;
 
 /// Applies the overlay at `overlay_path` to `document`, action by action.
 pub fn apply(document: &mut Value, overlay_path: &Path) -> Result<(), Vec<Diagnostic>> {
@@ -35,7 +36,7 @@ pub fn apply(document: &mut Value, overlay_path: &Path) -> Result<(), Vec<Diagno
     };
     let mut problems = Vec::new();
     for (index, action) in actions.iter().enumerate() {
-        let pointer = pointer_push("#/actions", &index.to_string());
+        let pointer = pointer::push("#/actions", &index.to_string());
         if let Err(problem) = apply_action(document, action) {
             problems.push(at(&pointer, problem.0, &problem.1));
         }

@@ -28,7 +28,7 @@ use wiremock::{Mock, MockServer, ResponseTemplate};
 fn spec() -> Value {
     let spec = generator::load::load(&codegen_tests::main_spec())
         .unwrap_or_else(|e| panic!("spec/create-contact.yaml does not load:\n{e}"));
-    serde_json::to_value(&spec.openapi).expect("the loaded spec serializes to JSON")
+    spec.bundled
 }
 
 fn example(pointer: &str) -> Value {
@@ -74,7 +74,7 @@ fn small_request() -> CreateContactRequest {
 }
 
 /// `Client::new`, which only fails when reqwest cannot set up TLS.
-fn new_client(token: impl Into<String>) -> Client {
+fn new_client(token: &str) -> Client {
     Client::new(token).expect("reqwest sets up its TLS backend")
 }
 
@@ -93,7 +93,9 @@ fn impatient_client(base: &str) -> Client {
         .timeout(Duration::from_secs(10))
         .build()
         .expect("reqwest client");
-    Client::with_http_client(TOKEN, http).with_base_url(base.parse().expect("base URL"))
+    Client::with_http_client(TOKEN, http)
+        .expect("client")
+        .with_base_url(base.parse().expect("base URL"))
 }
 
 /// Mounts one answer for any request, and returns the server.
@@ -161,8 +163,12 @@ fn decode_error(
     assert_eq!(error.status(), Some(StatusCode::from_u16(status).unwrap()));
     assert_eq!(error.raw_body(), Some(body), "the raw body is kept");
     let source = error.source().expect("a decode error has a source");
+    let json = source
+        .downcast_ref::<highlevel_contacts::DecodeError>()
+        .and_then(std::error::Error::source)
+        .and_then(|inner| inner.downcast_ref::<serde_json::Error>());
     assert!(
-        source.downcast_ref::<serde_json::Error>().is_some(),
+        json.is_some(),
         "the source is the serde error, got {source:?}"
     );
     match &error {
@@ -683,7 +689,7 @@ fn create_contact_request_respects_the_base_url_path() {
 #[test]
 fn create_contact_request_rejects_what_cannot_be_sent() {
     // A token that cannot appear in a header.
-    let client = new_client(format!("{TOKEN}\r\nX-Injected: 1"));
+    let client = new_client(&format!("{TOKEN}\r\nX-Injected: 1"));
     let error = client
         .create_contact_request(&small_request())
         .expect_err("a token with CR LF is refused");
@@ -822,7 +828,7 @@ fn the_token_never_appears_in_the_clients_debug() {
     );
     let cloned = client.clone();
     assert_no_token("a clone's Debug", &format!("{cloned:?}"));
-    let custom = Client::with_http_client(TOKEN, reqwest::Client::new());
+    let custom = Client::with_http_client(TOKEN, reqwest::Client::new()).expect("client");
     assert_no_token("Client's Debug", &format!("{custom:?}"));
 }
 
@@ -866,7 +872,9 @@ async fn with_http_client_sends_through_the_given_client() {
         .timeout(Duration::from_secs(10))
         .build()
         .expect("reqwest client");
-    let client = Client::with_http_client(TOKEN, http).with_base_url(server.uri().parse().unwrap());
+    let client = Client::with_http_client(TOKEN, http)
+        .expect("client")
+        .with_base_url(server.uri().parse().unwrap());
     assert_no_token("Client's Debug", &format!("{client:?}"));
 
     let response = client

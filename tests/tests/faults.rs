@@ -266,8 +266,9 @@ async fn the_timeout_of_a_callers_http_client_applies_as_it_is() {
         .timeout(SHORT_TIMEOUT)
         .build()
         .expect("reqwest client");
-    let client =
-        Client::with_http_client(TOKEN, http).with_base_url(base.parse().expect("base URL"));
+    let client = Client::with_http_client(TOKEN, http)
+        .expect("client")
+        .with_base_url(base.parse().expect("base URL"));
     let (result, elapsed) = timed(client.create_contact(&contact())).await;
     let error = result.expect_err("no answer in time");
     let (source, _) = transport(&error);
@@ -296,7 +297,7 @@ fn new_clients_have_timeouts_and_send_each_request_once() {
         debug.contains("max_attempts: 1"),
         "no retries by default: {debug}"
     );
-    let custom = Client::with_http_client(TOKEN, reqwest::Client::new());
+    let custom = Client::with_http_client(TOKEN, reqwest::Client::new()).expect("client");
     assert!(
         format!("{custom:?}").contains("timeout: None"),
         "a caller's client keeps its own timeouts: {custom:?}"
@@ -971,7 +972,7 @@ paths:
     );
     let undocumented = decoder("undocumented");
     assert!(
-        undocumented.contains("429 => Err(rate_limited(status, headers, body))"),
+        undocumented.contains("429 => Err(crate::error::rate_limited(status, headers, body))"),
         "`default` does not document a 429:\n{undocumented}"
     );
 }

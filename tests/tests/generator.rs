@@ -255,7 +255,8 @@ fn bad_type_names_the_type_and_the_schema() {
     let diagnostic = only_diagnostic("bad-type.yaml");
     assert_eq!(
         diagnostic.pointer,
-        "#/paths/~1a/get/responses/200/content/application~1json/schema/properties/n"
+        "#/paths/~1a/get/responses/200/content/application~1json/schema/properties/n/type",
+        "the pointer of the broken value itself"
     );
     assert!(diagnostic.message.contains("`strang`"), "{diagnostic}");
 }
@@ -287,7 +288,12 @@ fn several_problems_are_reported_together_and_sorted() {
         .map(|d| d.message.as_str())
         .collect::<Vec<_>>()
         .join("\n");
-    for expected in ["`strang`", "`not`", "`{thingId}`", "cookie"] {
+    for expected in [
+        "`strang`",
+        "`items` must be one schema",
+        "`{thingId}`",
+        "style `form`",
+    ] {
         assert!(
             messages.contains(expected),
             "{expected} is reported in:\n{messages}"
@@ -608,7 +614,10 @@ fn parameters_are_split_by_place_and_constant_headers_are_not_asked_for() {
     assert_eq!(delete_item.params_struct, None);
     assert_eq!(delete_item.success.len(), 1);
     assert_eq!(delete_item.success[0].status, StatusMatch::Code(204));
-    assert_eq!(delete_item.success[0].ty, None);
+    assert_eq!(
+        delete_item.success[0].body,
+        generator::ir::ResponseBody::Empty
+    );
 
     let get_item_as = op("get_item_as");
     let types: Vec<&TypeRef> = get_item_as.parameters.iter().map(|p| &p.ty).collect();
@@ -646,10 +655,19 @@ fn parameters_are_split_by_place_and_constant_headers_are_not_asked_for() {
 
     // No operationId: named from method and path. `security: []`: no token.
     let health = op("get_health");
-    assert_eq!(health.operation_id, None);
-    assert_eq!(health.auth, generator::ir::Auth::None);
-    assert!(matches!(get_item.auth, generator::ir::Auth::Bearer { .. }));
-    assert!(api.uses_bearer);
+    assert!(
+        health.security.is_empty(),
+        "`security: []` needs no credentials"
+    );
+    let [bearer] = api.credentials.as_slice() else {
+        panic!("one credential: {:?}", api.credentials);
+    };
+    assert_eq!(bearer.kind, generator::ir::CredentialKind::Bearer);
+    assert_eq!(
+        get_item.security,
+        [vec![0]],
+        "the bearer token, from the document's requirement"
+    );
 }
 
 #[test]

@@ -425,16 +425,40 @@ fn a_chain_of_refs_through_1000_files_generates() {
 }
 
 #[test]
-fn a_chain_of_10k_refs_to_values_outside_components_is_cut_short() {
+fn a_chain_of_10k_refs_to_schemas_outside_components_becomes_named_types() {
+    // A value `$ref`d as a schema is named after its place, not copied: the chain is ten
+    // thousand aliases, each written once.
     let text = spec_with_schemas("    Start: {$ref: 'defs.yaml#/defs/D0'}\n", "Start");
     let mut defs = String::from("defs:\n");
     for index in 0..CHAIN {
         defs.push_str(&format!("  D{index}: {{$ref: '#/defs/D{}'}}\n", index + 1));
     }
     defs.push_str(&format!("  D{CHAIN}: {{type: string}}\n"));
+    let files = expect_files(generate(
+        "10k non-component ref chain",
+        &[("spec.yaml", text), ("defs.yaml", defs)],
+    ));
+    let models = file(&files, "src/models.rs");
+    assert!(models.contains("pub type D0 = D1;"));
+    assert!(models.contains(&format!("pub type D{CHAIN} = String;")));
+}
+
+#[test]
+fn a_chain_of_refs_copied_in_place_is_cut_short() {
+    // A `content` map has no section under `components`: a `$ref` to one is copied.
+    let text = format!(
+        "{HEAD}paths:\n  /x:\n    get:\n      responses:\n        '200':\n          description: ok\n          content: {{$ref: 'defs.yaml#/c/C0'}}\n"
+    );
+    let mut defs = String::from("c:\n");
+    for index in 0..CHAIN {
+        defs.push_str(&format!("  C{index}: {{$ref: '#/c/C{}'}}\n", index + 1));
+    }
+    defs.push_str(&format!(
+        "  C{CHAIN}: {{application/json: {{schema: {{type: string}}}}}}\n"
+    ));
     expect_diagnostic(
         generate(
-            "10k non-component ref chain",
+            "10k copied ref chain",
             &[("spec.yaml", text), ("defs.yaml", defs)],
         ),
         "more than 32 `$ref`s",
@@ -442,8 +466,9 @@ fn a_chain_of_10k_refs_to_values_outside_components_is_cut_short() {
 }
 
 #[test]
-fn refs_that_copy_exponentially_many_values_are_cut_short() {
-    // Each level holds two refs to the next: 2^40 copies if followed blindly.
+fn refs_to_schemas_that_would_copy_exponentially_become_shared_named_types() {
+    // Each level holds two refs to the next: 2^40 copies if followed blindly, 41 types
+    // when each level is named once.
     let text = spec_with_schemas("    Start: {$ref: 'defs.yaml#/defs/L0'}\n", "Start");
     let mut defs = String::from("defs:\n");
     for level in 0..40 {
@@ -453,9 +478,33 @@ fn refs_that_copy_exponentially_many_values_are_cut_short() {
         ));
     }
     defs.push_str("  L40: {type: string}\n");
+    let files = expect_files(generate(
+        "exponential ref copies",
+        &[("spec.yaml", text), ("defs.yaml", defs)],
+    ));
+    let models = file(&files, "src/models.rs");
+    assert_eq!(models.matches("pub struct L").count(), 40);
+    assert!(models.len() < 200_000, "{} bytes", models.len());
+}
+
+#[test]
+fn refs_copied_in_place_exponentially_are_cut_short() {
+    // Server variables have no section under `components`: each `$ref` among them is a
+    // copy, and each level copies the next twice.
+    let mut defs = String::from("v:\n");
+    for level in 0..40 {
+        let next = format!("{{$ref: '#/v/L{}'}}", level + 1);
+        defs.push_str(&format!(
+            "  L{level}: {{default: x, a: {next}, b: {next}}}\n"
+        ));
+    }
+    defs.push_str("  L40: {default: x}\n");
+    let text = format!(
+        "{HEAD}servers:\n  - url: https://example.com\n    variables: {{v: {{$ref: 'defs.yaml#/v/L0'}}}}\npaths: {{}}\n"
+    );
     expect_diagnostic(
         generate(
-            "exponential ref copies",
+            "exponential copies",
             &[("spec.yaml", text), ("defs.yaml", defs)],
         ),
         "copy more than",
@@ -506,18 +555,18 @@ fn a_cycle_of_aliases_across_files_is_a_diagnostic() {
 }
 
 #[test]
-fn a_cycle_of_refs_to_values_outside_components_across_files_is_a_diagnostic() {
+fn a_cycle_of_schemas_outside_components_across_files_is_a_recursive_type() {
     let text = spec_with_schemas("    A: {$ref: 'one.yaml#/defs/X'}\n", "A");
     let one =
         "defs:\n  X: {type: object, properties: {y: {$ref: 'two.yaml#/defs/Y'}}}\n".to_string();
     let two = "defs:\n  Y: {type: array, items: {$ref: 'one.yaml#/defs/X'}}\n".to_string();
-    expect_diagnostic(
-        generate(
-            "non-component cycle across files",
-            &[("spec.yaml", text), ("one.yaml", one), ("two.yaml", two)],
-        ),
-        "refers to itself",
-    );
+    let files = expect_files(generate(
+        "non-component cycle across files",
+        &[("spec.yaml", text), ("one.yaml", one), ("two.yaml", two)],
+    ));
+    let models = file(&files, "src/models.rs");
+    assert!(models.contains("pub y: Option<Y>"), "{models}");
+    assert!(models.contains("pub type Y = Vec<X>;"), "{models}");
 }
 
 #[test]

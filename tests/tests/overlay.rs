@@ -64,10 +64,14 @@ fn create_contact_types(api: &Api) -> (String, String) {
         .find(|response| response.status == StatusMatch::Code(201))
         .expect("Create Contact documents 201");
     let response = created
-        .ty
-        .as_ref()
+        .body
+        .json()
         .expect("the 201 response has a JSON body");
-    (named(&body.ty).to_string(), named(response).to_string())
+    let request = match &body.contents[0].kind {
+        generator::ir::BodyKind::Json(ty) => ty,
+        other => panic!("Create Contact sends JSON, not {other:?}"),
+    };
+    (named(request).to_string(), named(response).to_string())
 }
 
 /// The JSON blocks of the seed page: the request (after `--data '`) and the 201 response.
@@ -130,7 +134,7 @@ fn overlays_fix_what_create_contact_needs_in_the_ir() {
         .errors
         .iter()
         .find(|r| r.status == StatusMatch::Code(400))
-        .and_then(|r| r.ty.clone())
+        .and_then(|r| r.body.json().cloned())
         .expect("a typed 400 body");
     assert_eq!(
         field_type(named(&bad_request), "statusCode").0,
@@ -289,7 +293,7 @@ fn v3_contacts_resolves_with_the_ref_rewrite() {
         .errors
         .iter()
         .find(|r| r.status == StatusMatch::Code(400))
-        .and_then(|r| r.ty.as_ref())
+        .and_then(|r| r.body.json())
         .expect("the 400 body is typed, from the common file");
     let name = named(bad_request);
     assert!(

@@ -431,7 +431,7 @@ fn unprocessable_entity_error_example() {
     round_trip::<String>("\"Unprocessable Entity\"");
 }
 
-/// The example at `#/paths/~1contacts~1/post/requestBody/content/application~1json/example`.
+/// The example at `#/components/requestBodies/CreateContact/content/application~1json/example`.
 #[test]
 fn create_contact_request_example() {
     round_trip::<
@@ -451,7 +451,7 @@ fn create_contact_response_example() {
     );
 }
 
-/// The example at `#/paths/~1contacts~1/post/responses/400/content/application~1json/example`.
+/// The example at `#/components/responses/BadRequest/content/application~1json/example`.
 #[test]
 fn bad_request_example() {
     round_trip::<
@@ -459,7 +459,7 @@ fn bad_request_example() {
     >("{\"statusCode\":400,\"message\":\"Bad Request\",\"error\":\"Bad Request\"}");
 }
 
-/// The example at `#/paths/~1contacts~1/post/responses/401/content/application~1json/example`.
+/// The example at `#/components/responses/Unauthorized/content/application~1json/example`.
 #[test]
 fn unauthorized_example() {
     round_trip::<
@@ -469,7 +469,7 @@ fn unauthorized_example() {
     );
 }
 
-/// The example at `#/paths/~1contacts~1/post/responses/422/content/application~1json/example`.
+/// The example at `#/components/responses/UnprocessableEntity/content/application~1json/example`.
 #[test]
 fn unprocessable_entity_example() {
     round_trip::<

@@ -1,20 +1,56 @@
-//! Request bodies: the argument an operation takes for its body, and the statements that
-//! put it on the request (JSON, form, multipart). Only `quote!`; the encoding is the IR's.
+//! Request bodies: the argument an operation takes for its body, the statements that put it
+//! on the request (JSON, text, bytes, form, multipart), and the enum of an operation's
+//! body kinds when it has several. Only `quote!`; the kinds are the IR's.
 
 use proc_macro2::TokenStream;
 use quote::quote;
 
 use super::{ident, type_tokens};
-use crate::ir::{Api, BodyEncoding, ModelKind, RequestBody, TypeRef};
+use crate::ir::{BodyContent, BodyKind, RequestBody, TypeRef};
 
-/// `body: &T`, `body: Option<&T>`, or a caller-built multipart form.
-pub fn argument(body: &RequestBody) -> TokenStream {
-    let ty = match body.encoding {
-        BodyEncoding::MultipartRaw => quote!(reqwest::multipart::Form),
-        _ => {
-            let ty = type_tokens(&body.ty);
-            quote!(&#ty)
+/// Whether a body kind is held by reference (and so needs the method's lifetime).
+fn borrowed(kind: &BodyKind) -> bool {
+    !matches!(kind, BodyKind::Bytes | BodyKind::MultipartRaw)
+}
+
+/// `<'a>` on the method, when its body is a choice that borrows.
+pub fn lifetime(body: Option<&RequestBody>) -> Option<TokenStream> {
+    let body = body?;
+    (body.choice.is_some() && body.contents.iter().any(|c| borrowed(&c.kind))).then(|| quote!(<'a>))
+}
+
+/// What a method takes for one body kind.
+fn held_type(kind: &BodyKind, lifetime: TokenStream) -> TokenStream {
+    match kind {
+        BodyKind::Json(ty) | BodyKind::Form(ty) => {
+            let ty = type_tokens(ty);
+            quote!(&#lifetime #ty)
         }
+        BodyKind::Multipart(name) => {
+            let ty = type_tokens(&TypeRef::Named(name.clone()));
+            quote!(&#lifetime #ty)
+        }
+        BodyKind::Text => quote!(&#lifetime str),
+        BodyKind::Bytes => quote!(reqwest::Body),
+        BodyKind::MultipartRaw => quote!(reqwest::multipart::Form),
+    }
+}
+
+/// `body: &T`, `body: Option<&T>`, or the choice of several kinds.
+pub fn argument(body: &RequestBody) -> TokenStream {
+    if let Some(choice) = &body.choice {
+        let choice = ident(choice);
+        let lifetime = lifetime(Some(body)).map(|_| quote!(<'a>));
+        return if body.required {
+            quote!(body: impl Into<#choice #lifetime>)
+        } else {
+            quote!(body: Option<#choice #lifetime>)
+        };
+    }
+    let ty = match body.contents.first().map(|content| &content.kind) {
+        Some(BodyKind::Bytes) if body.required => quote!(impl Into<reqwest::Body>),
+        Some(kind) => held_type(kind, quote!()),
+        None => quote!(()),
     };
     if body.required {
         quote!(body: #ty)
@@ -23,21 +59,65 @@ pub fn argument(body: &RequestBody) -> TokenStream {
     }
 }
 
-/// Statements that set the body on `request` (a mutable `reqwest::RequestBuilder`).
-pub fn encode(api: &Api, body: &RequestBody) -> TokenStream {
-    let encode = match body.encoding {
-        BodyEncoding::Json => quote! {
+/// Statements that set the body `body` (of `content`'s kind) on `request`, a mutable
+/// `reqwest::RequestBuilder`.
+fn encode_content(content: &BodyContent) -> TokenStream {
+    let media_type = &content.media_type;
+    match &content.kind {
+        BodyKind::Json(_) => quote! {
             let encoded = serde_json::to_vec(body)
                 .map_err(|error| Error::InvalidRequest(format!("the body could not be encoded as JSON: {error}")))?;
-            request = request.header(CONTENT_TYPE, "application/json").body(encoded);
+            request = request.header(reqwest::header::CONTENT_TYPE, #media_type).body(encoded);
         },
-        BodyEncoding::Form => quote! {
-            request = request.form(&form_pairs(body)?);
+        BodyKind::Text => quote! {
+            request = request.header(reqwest::header::CONTENT_TYPE, #media_type).body(body.to_string());
         },
-        BodyEncoding::MultipartRaw => quote! {
+        BodyKind::Bytes => quote! {
+            request = request.header(reqwest::header::CONTENT_TYPE, #media_type).body(body);
+        },
+        BodyKind::Form(_) => quote! {
+            request = request.form(&crate::form::form_pairs(body)?);
+        },
+        BodyKind::MultipartRaw => quote! {
             request = request.multipart(body);
         },
-        BodyEncoding::Multipart => multipart(api, &body.ty),
+        BodyKind::Multipart(_) => quote! {
+            request = request.multipart(body.to_form()?);
+        },
+    }
+}
+
+/// Statements that put the body on the request.
+pub fn encode(body: &RequestBody) -> TokenStream {
+    let encode = match &body.choice {
+        Some(choice) => {
+            let choice = ident(choice);
+            let arms = body.contents.iter().map(|content| {
+                let variant = ident(&content.variant);
+                let encode = encode_content(content);
+                quote!(#choice::#variant(body) => { #encode })
+            });
+            let value = if body.required {
+                quote!(body.into())
+            } else {
+                quote!(body)
+            };
+            quote! {
+                match #value {
+                    #(#arms)*
+                }
+            }
+        }
+        None => match body.contents.first() {
+            Some(content) if content.kind == BodyKind::Bytes && body.required => {
+                let media_type = &content.media_type;
+                quote! {
+                    request = request.header(reqwest::header::CONTENT_TYPE, #media_type).body(body.into());
+                }
+            }
+            Some(content) => encode_content(content),
+            None => quote!(),
+        },
     };
     if body.required {
         encode
@@ -46,52 +126,37 @@ pub fn encode(api: &Api, body: &RequestBody) -> TokenStream {
     }
 }
 
-/// One part per field of the body's struct: files as file parts, values as text.
-fn multipart(api: &Api, ty: &TypeRef) -> TokenStream {
-    let fields = match ty {
-        TypeRef::Named(name) => api
-            .models
-            .iter()
-            .find(|model| &model.rust_name == name)
-            .and_then(|model| match &model.kind {
-                ModelKind::Struct(shape) => Some(&shape.fields),
-                _ => None,
-            }),
-        _ => None,
-    };
-    let parts = fields.into_iter().flatten().map(|field| {
-        let name = ident(&field.rust_name);
-        let wire = &field.wire_name;
-        let (is_list, inner) = match &field.ty {
-            TypeRef::Vec(inner) => (true, inner.as_ref()),
-            other => (false, other),
-        };
-        let add = |value: TokenStream| {
-            if *inner == TypeRef::File {
-                quote!(form = form.part(#wire, #value.to_part().map_err(Error::InvalidRequest)?);)
-            } else {
-                quote!(form = form.text(#wire, #value.to_string());)
-            }
-        };
-        match (field.required, is_list) {
-            (true, false) => add(quote!(body.#name)),
-            (true, true) => {
-                let add = add(quote!(value));
-                quote!(for value in &body.#name { #add })
-            }
-            (false, false) => {
-                let add = add(quote!(value));
-                quote!(if let Some(value) = &body.#name { #add })
-            }
-            (false, true) => {
-                let add = add(quote!(value));
-                quote!(if let Some(values) = &body.#name { for value in values { #add } })
+/// The enum of an operation's body kinds, when it has several: one variant per media type,
+/// converted from the value of the first kind of each Rust type.
+pub fn choice_enum(body: &RequestBody, method: &str) -> Option<TokenStream> {
+    let choice = ident(body.choice.as_ref()?);
+    let lifetime = lifetime(Some(body));
+    let variants = body.contents.iter().map(|content| {
+        let variant = ident(&content.variant);
+        let ty = held_type(&content.kind, quote!('a));
+        let doc = format!(" Sent as `{}`.", content.media_type);
+        quote!(#[doc = #doc] #variant(#ty),)
+    });
+    let from_impls = body.contents.iter().filter(|c| c.from_impl).map(|content| {
+        let variant = ident(&content.variant);
+        let ty = held_type(&content.kind, quote!('a));
+        quote! {
+            impl #lifetime From<#ty> for #choice #lifetime {
+                fn from(body: #ty) -> Self {
+                    #choice::#variant(body)
+                }
             }
         }
     });
-    quote! {
-        let mut form = reqwest::multipart::Form::new();
-        #(#parts)*
-        request = request.multipart(form);
-    }
+    let doc = format!(
+        " The ways [`Client::{method}`] can send its body; a value of the preferred kind converts into it."
+    );
+    Some(quote! {
+        #[doc = #doc]
+        #[derive(Debug)]
+        pub enum #choice #lifetime {
+            #(#variants)*
+        }
+        #(#from_impls)*
+    })
 }

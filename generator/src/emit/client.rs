@@ -1,197 +1,346 @@
-//! Emits `client.rs`: the `Client`, and per operation a method, a request builder, a
-//! response decoder and the enums of documented bodies. Building and decoding are plain
-//! functions so that they can be used and tested without a network.
-
-use std::collections::BTreeSet;
+//! Emits `client.rs`: the `Client`, its `Credentials`, and per operation a method, a
+//! request builder, a response decoder and the enums of documented bodies. Building and
+//! decoding are plain functions so that they can be used and tested without a network.
+//! Only `quote!`: every name and choice comes from the IR, and everything outside the
+//! module is written with its full path, so that no name from a spec can shadow it.
 
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
-use super::{docs, ident, type_tokens};
+use super::{bodies, docs, ident, type_tokens};
 use crate::ir::{
-    Api, Auth, BodyEncoding, Docs, ModelKind, Operation, ParameterLocation, PathSegment, Presence,
-    Response, StatusMatch, TypeRef,
+    Api, BaseUrl, Credential, CredentialKind, Docs, KeyLocation, Operation, ParameterLocation,
+    ParameterStyle, PathSegment, Piece, Response, ResponseBody, StatusMatch, TypeRef,
 };
+use crate::names;
 
 pub fn emit_client(api: &Api) -> TokenStream {
-    let used_models = used_models(api);
-    let model_use = (!used_models.is_empty()).then(|| {
-        let names = used_models.iter().map(|name| ident(name));
+    let imports = names::generated::CLIENT_IMPORTS.iter().map(|(_, path)| {
+        let path: syn::Path = syn::parse_str(path).unwrap_or_else(|_| syn::parse_quote!(crate));
+        quote!(use #path;)
+    });
+    let model_use = (!api.client_models.is_empty()).then(|| {
+        let names = api.client_models.iter().map(|name| ident(name));
         quote!(use crate::models::{#(#names),*};)
     });
+    let credentials = (!api.credentials.is_empty()).then(|| emit_credentials(&api.credentials));
     let core = emit_core(api);
     let operations = emit_operation_groups(api);
-    let content_type = super::uses_encoding(api, BodyEncoding::Json).then(|| quote!(CONTENT_TYPE,));
-    let form_use = super::uses_encoding(api, BodyEncoding::Form).then(|| {
-        quote!(
-            use crate::form::form_pairs;
-        )
-    });
-    let authorization = api.uses_bearer.then(|| quote!(AUTHORIZATION,));
-    let header_value =
-        (api.uses_bearer || uses_header_parameters(api)).then(|| quote!(HeaderValue,));
-    let decode_error = uses_decode_error(api).then(|| quote!(decode_error,));
-    let decode_body = uses_decode_body(api).then(|| quote!(decode_body,));
-    let rate_limited = uses_rate_limited(api).then(|| quote!(rate_limited,));
-    let uses_error_response = api
-        .operations
-        .iter()
-        .any(|op| op.errors.iter().any(|r| r.ty.is_none()));
-    let error_response = uses_error_response.then(|| quote!(ErrorResponse,));
     quote! {
         //! The HTTP client: one method per operation of the API.
 
-        use reqwest::header::{HeaderMap, #header_value ACCEPT, #authorization #content_type};
-        use reqwest::{Method, StatusCode, Url};
-
-        use crate::error::{#decode_body #decode_error invalid_request, #rate_limited unexpected_status, Error, #error_response};
-        use crate::transport::{DEFAULT_CONNECT_TIMEOUT, DEFAULT_TIMEOUT};
-        #form_use
+        #(#imports)*
         #model_use
 
+        #credentials
         #core
         #operations
     }
 }
 
-/// Whether some documented error response has a body (the client then needs `decode_error`).
-pub fn uses_decode_error(api: &Api) -> bool {
-    api.operations
-        .iter()
-        .any(|op| op.errors.iter().any(|r| r.ty.is_some()))
-}
-
-/// Whether some documented success response has a body (the client then needs `decode_body`).
-pub fn uses_decode_body(api: &Api) -> bool {
-    api.operations
-        .iter()
-        .any(|op| op.success.iter().any(|r| r.ty.is_some()))
-}
-
-fn uses_header_parameters(api: &Api) -> bool {
-    api.operations.iter().any(|op| {
-        op.parameters
-            .iter()
-            .any(|p| p.location == ParameterLocation::Header)
-    })
-}
-
-/// Named types the client code mentions (bodies, parameters, responses).
-fn used_models(api: &Api) -> BTreeSet<String> {
-    let mut out = BTreeSet::new();
-    let mut add = |ty: &TypeRef| collect_named(ty, &mut out);
-    for op in &api.operations {
-        op.body.iter().for_each(|body| add(&body.ty));
-        op.parameters
-            .iter()
-            .filter(|p| p.location == ParameterLocation::Path)
-            .for_each(|p| add(&p.ty));
-        op.success
-            .iter()
-            .chain(&op.errors)
-            .filter_map(|r| r.ty.as_ref())
-            .for_each(&mut add);
-        if let Some(params) = &op.params_struct {
-            add(&TypeRef::Named(params.clone()));
+fn emit_credentials(credentials: &[Credential]) -> TokenStream {
+    let fields = credentials.iter().map(|credential| {
+        let name = ident(&credential.rust_name);
+        match credential.kind {
+            CredentialKind::Basic => quote!(#name: Option<(String, crate::credentials::Secret)>,),
+            _ => quote!(#name: Option<crate::credentials::Secret>,),
         }
-    }
-    out
-}
-
-fn collect_named(ty: &TypeRef, out: &mut BTreeSet<String>) {
-    match ty {
-        TypeRef::Named(name) => {
-            out.insert(name.clone());
+    });
+    let debug_fields = credentials.iter().map(|credential| {
+        let name = ident(&credential.rust_name);
+        let shown = &credential.rust_name;
+        quote!(.field(#shown, &self.#name.as_ref().map(|_| "<redacted>")))
+    });
+    let setters = credentials.iter().map(|credential| {
+        let name = ident(&credential.rust_name);
+        let doc = docs::attrs(&credential.doc, &[]);
+        match credential.kind {
+            CredentialKind::Basic => quote! {
+                #doc
+                #[must_use]
+                pub fn #name(mut self, user: impl Into<String>, password: impl Into<String>) -> Self {
+                    self.#name = Some((user.into(), crate::credentials::Secret::new(password)));
+                    self
+                }
+            },
+            _ => quote! {
+                #doc
+                #[must_use]
+                pub fn #name(mut self, value: impl Into<String>) -> Self {
+                    self.#name = Some(crate::credentials::Secret::new(value));
+                    self
+                }
+            },
         }
-        TypeRef::Vec(inner)
-        | TypeRef::Map(inner)
-        | TypeRef::Option(inner)
-        | TypeRef::Box(inner) => collect_named(inner, out),
-        _ => {}
+    });
+    let variants = credentials.iter().map(|credential| {
+        let variant = ident(&credential.variant);
+        let doc = format!(" `{}`", credential.scheme_name);
+        quote!(#[doc = #doc] #variant,)
+    });
+    let has_arms = credentials.iter().map(|credential| {
+        let variant = ident(&credential.variant);
+        let name = ident(&credential.rust_name);
+        quote!(Scheme::#variant => self.#name.is_some(),)
+    });
+    let name_arms = credentials.iter().map(|credential| {
+        let variant = ident(&credential.variant);
+        let shown = format!("`{}`", credential.rust_name);
+        quote!(Scheme::#variant => #shown,)
+    });
+    let apply_arms = credentials.iter().map(|credential| {
+        let variant = ident(&credential.variant);
+        let name = ident(&credential.rust_name);
+        let apply = match &credential.kind {
+            CredentialKind::Bearer => quote! {
+                request.headers_mut().insert(reqwest::header::AUTHORIZATION, crate::credentials::bearer(value)?);
+            },
+            CredentialKind::Basic => quote! {
+                let (user, password) = value;
+                request.headers_mut().insert(reqwest::header::AUTHORIZATION, crate::credentials::basic(user, password)?);
+            },
+            CredentialKind::ApiKey { location: KeyLocation::Header, name } => {
+                let header = name.to_ascii_lowercase();
+                quote! {
+                    let name = const { reqwest::header::HeaderName::from_static(#header) };
+                    request.headers_mut().insert(name, crate::credentials::secret_header(value.expose(), "API key")?);
+                }
+            }
+            CredentialKind::ApiKey { location: KeyLocation::Query, name } => quote! {
+                request.url_mut().query_pairs_mut().append_pair(#name, value.expose());
+            },
+            CredentialKind::ApiKey { location: KeyLocation::Cookie, name } => {
+                let prefix = format!("{name}=");
+                quote! {
+                    crate::params::add_cookies(request.headers_mut(), &[format!("{}{}", #prefix, value.expose())], true)?;
+                }
+            }
+        };
+        quote! {
+            Scheme::#variant => {
+                if let Some(value) = &self.#name {
+                    #apply
+                }
+            }
+        }
+    });
+    let from_str = match credentials {
+        [single] if !matches!(single.kind, CredentialKind::Basic) => {
+            let name = ident(&single.rust_name);
+            Some(quote! {
+                impl From<&str> for Credentials {
+                    fn from(value: &str) -> Self {
+                        Credentials::new().#name(value)
+                    }
+                }
+
+                impl From<String> for Credentials {
+                    fn from(value: String) -> Self {
+                        Credentials::new().#name(value)
+                    }
+                }
+            })
+        }
+        _ => None,
+    };
+    quote! {
+        /// The credentials a [`Client`] sends, each only to the operations that ask for it.
+        ///
+        /// Give the ones you have; an operation that needs one the client was not given
+        /// fails with [`Error::InvalidRequest`] before anything is sent. Their `Debug`
+        /// output shows which are set, never their values.
+        #[derive(Clone, Default)]
+        pub struct Credentials {
+            #(#fields)*
+        }
+
+        impl std::fmt::Debug for Credentials {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.debug_struct("Credentials")
+                    #(#debug_fields)*
+                    .finish()
+            }
+        }
+
+        impl Credentials {
+            /// No credentials: only operations that need none can be called.
+            pub fn new() -> Self {
+                Self::default()
+            }
+
+            #(#setters)*
+
+            fn has(&self, scheme: Scheme) -> bool {
+                match scheme {
+                    #(#has_arms)*
+                }
+            }
+
+            /// Puts on `request` the credentials of the first alternative of `security`
+            /// the client has in full; with none of them, the empty alternative (when the
+            /// operation may be called without credentials) or an error.
+            fn authorize<E>(&self, request: &mut reqwest::Request, security: &[&[Scheme]], operation: &str) -> Result<(), Error<E>> {
+                let chosen = security
+                    .iter()
+                    .find(|alternative| !alternative.is_empty() && alternative.iter().all(|scheme| self.has(*scheme)))
+                    .or_else(|| security.iter().find(|alternative| alternative.is_empty()));
+                let Some(chosen) = chosen else {
+                    let wanted: Vec<String> = security
+                        .iter()
+                        .map(|alternative| alternative.iter().map(|scheme| scheme.name()).collect::<Vec<_>>().join(" and "))
+                        .collect();
+                    return Err(Error::InvalidRequest(format!(
+                        "`{operation}` needs credentials the client was not given: {}",
+                        wanted.join(", or ")
+                    )));
+                };
+                for scheme in *chosen {
+                    match scheme {
+                        #(#apply_arms)*
+                    }
+                }
+                Ok(())
+            }
+        }
+
+        #from_str
+
+        /// A security scheme of the API description.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+        enum Scheme {
+            #(#variants)*
+        }
+
+        impl Scheme {
+            /// The `Credentials` setter that gives it.
+            fn name(self) -> &'static str {
+                match self {
+                    #(#name_arms)*
+                }
+            }
+        }
     }
 }
 
 fn emit_core(api: &Api) -> TokenStream {
-    // Only a URL that parses for certain becomes the default: a server with variables
-    // (`https://{region}.example.com`) would make `Client::new` fail at run time.
-    let default_server = api.default_server.as_deref().filter(|url| {
-        (url.starts_with("https://") || url.starts_with("http://"))
-            && !url.contains(|c: char| c == '{' || c == '}' || c.is_whitespace())
-    });
     let title = format!(" A client for {}.", api.title);
-    let token_field = api.uses_bearer.then(|| quote!(token: String,));
-    let token_debug = api
-        .uses_bearer
-        .then(|| quote!(.field("token", &"<redacted>")));
-    let token_param = api.uses_bearer.then(|| quote!(token: impl Into<String>,));
-    let token_arg = api.uses_bearer.then(|| quote!(token,));
-    let token_init = api.uses_bearer.then(|| quote!(token: token.into(),));
-    let clone_doc = if api.uses_bearer {
-        " Cheap to clone: clones share one connection pool. Its `Debug` output never shows the token."
+    let has_credentials = !api.credentials.is_empty();
+    let credentials_field = has_credentials.then(|| quote!(credentials: Credentials,));
+    let credentials_debug =
+        has_credentials.then(|| quote!(.field("credentials", &self.credentials)));
+    let credentials_param = has_credentials.then(|| quote!(credentials: impl Into<Credentials>,));
+    let credentials_arg = has_credentials.then(|| quote!(credentials,));
+    let credentials_init = has_credentials.then(|| quote!(credentials: credentials.into(),));
+    let clone_doc = if has_credentials {
+        " Cheap to clone: clones share one connection pool. Its `Debug` output never shows a credential."
     } else {
         " Cheap to clone: clones share one connection pool."
     };
-    let token_doc = if api.uses_bearer {
-        " that authenticates with the bearer `token`"
+    let credentials_doc = if has_credentials {
+        " with `credentials`"
     } else {
         ""
     };
-    let new_doc = match default_server {
-        Some(_) => format!(" Creates a client for [`DEFAULT_BASE_URL`]{token_doc}."),
-        None => format!(" Creates a client for the server at `base_url`{token_doc}."),
-    };
-    let with_doc = match default_server {
-        Some(_) => format!(
-            " Creates a client for [`DEFAULT_BASE_URL`]{token_doc}, sending through `http`."
-        ),
-        None => format!(
-            " Creates a client for the server at `base_url`{token_doc}, sending through `http`."
-        ),
-    };
-    let (constant, base_url_param, base_url_arg, base_url_init) = match default_server {
-        Some(url) => (
+    let (constant, base_url_param, base_url_arg, base_url_init, target) = match &api.base_url {
+        BaseUrl::Default(url) => (
             quote! {
                 /// The API's server, where a new [`Client`] sends its requests.
                 pub const DEFAULT_BASE_URL: &str = #url;
             },
             None,
             None,
-            quote!(let base_url = Url::parse(DEFAULT_BASE_URL).expect("the server URL of the API description is valid");),
-        ),
-        None => (
-            quote!(),
-            Some(quote!(base_url: Url,)),
-            Some(quote!(base_url,)),
-            quote!(),
-        ),
-    };
-    let authorization = api.uses_bearer.then(|| {
-        quote! {
-            /// The `Authorization` header, marked sensitive so that it is never logged.
-            fn authorization<E>(&self) -> Result<HeaderValue, Error<E>> {
-                let mut value = HeaderValue::from_str(&format!("Bearer {}", self.token)).map_err(|_| {
-                    Error::InvalidRequest("the bearer token contains characters that cannot appear in an HTTP header".to_string())
+            quote! {
+                let base_url = Url::parse(DEFAULT_BASE_URL).map_err(|error| crate::error::SetupError::BaseUrl {
+                    url: DEFAULT_BASE_URL.to_string(),
+                    reason: error.to_string(),
                 })?;
-                value.set_sensitive(true);
-                Ok(value)
-            }
+            },
+            "[`DEFAULT_BASE_URL`]".to_string(),
+        ),
+        BaseUrl::Required { documented } => {
+            let note = match documented {
+                Some(url) => {
+                    format!(" (the API description names `{url}`, which is not a complete URL)")
+                }
+                None => " (the API description names no server)".to_string(),
+            };
+            (
+                quote!(),
+                Some(quote!(base_url: Url,)),
+                Some(quote!(base_url,)),
+                quote! {
+                    if base_url.cannot_be_a_base() {
+                        return Err(crate::error::SetupError::BaseUrl {
+                            url: base_url.to_string(),
+                            reason: "paths cannot be added to it".to_string(),
+                        });
+                    }
+                },
+                format!("the server at `base_url`{note}"),
+            )
         }
-    });
-    let header_value = uses_header_parameters(api).then(|| {
-        quote! {
-            fn header_value<E>(name: &str, value: &str) -> Result<HeaderValue, Error<E>> {
-                HeaderValue::from_str(value)
-                    .map_err(|_| Error::InvalidRequest(format!("the value of header `{name}` cannot appear in an HTTP header")))
-            }
-        }
-    });
-    // For instance `client.execute(client.create_contact_request(..)?, decode_create_contact)`.
+    };
+    let new_doc = format!(" Creates a client for {target}{credentials_doc}.");
+    let with_doc =
+        format!(" Creates a client for {target}{credentials_doc}, sending through `http`.");
     let execute_example = api.operations.first().map(|op| {
         let line = format!(
             " For instance: `client.execute(client.{}(..)?, {}).await?`.",
             op.request_fn, op.decode_fn
         );
         quote!(#[doc = ""] #[doc = #line])
+    });
+    let execute_stream = api.runtime.has(Piece::Stream).then(|| {
+        quote! {
+            /// Sends `request` like [`Client::execute`], but gives a successful answer's body
+            /// as a [`ByteStream`](crate::ByteStream) to read as it arrives; any other answer
+            /// is read whole and decoded by `decode` into its error.
+            ///
+            /// # Errors
+            ///
+            /// Those of `decode`, and [`Error::Transport`] when the request fails on the way.
+            pub async fn execute_stream<T, E, D>(&self, request: reqwest::Request, decode: D) -> Result<crate::ByteStream, Error<E>>
+            where
+                D: FnOnce(StatusCode, HeaderMap, &[u8]) -> Result<T, Error<E>>,
+            {
+                match crate::transport::send_open(&self.http, &self.retry_policy, self.timeout, request).await? {
+                    crate::transport::Attempt::Open { response, attempts } => Ok(crate::stream::ByteStream::new(response, attempts)),
+                    crate::transport::Attempt::Read(received) => {
+                        decode(received.status, received.headers.clone(), &received.body)?;
+                        Err(crate::error::unexpected_status(received.status, received.headers, &received.body))
+                    }
+                }
+            }
+        }
+    });
+    let execute_upgrade = api.runtime.has(Piece::Upgrade).then(|| {
+        quote! {
+            /// Sends `request` and, when the server answers `101 Switching Protocols`,
+            /// gives the connection to speak the new protocol on; any other answer is read
+            /// whole and decoded by `decode` into its error.
+            ///
+            /// # Errors
+            ///
+            /// Those of `decode`, [`Error::UnexpectedStatus`] for a success that is not an
+            /// upgrade, and [`Error::Transport`] when the request fails on the way.
+            pub async fn execute_upgrade<T, E, D>(&self, request: reqwest::Request, decode: D) -> Result<crate::Upgraded, Error<E>>
+            where
+                D: FnOnce(StatusCode, HeaderMap, &[u8]) -> Result<T, Error<E>>,
+            {
+                match crate::transport::send_open(&self.http, &self.retry_policy, self.timeout, request).await? {
+                    crate::transport::Attempt::Open { response, .. } if response.status() == StatusCode::SWITCHING_PROTOCOLS => {
+                        Ok(crate::upgrade::Upgraded::new(response))
+                    }
+                    crate::transport::Attempt::Open { response, .. } => {
+                        Err(crate::error::unexpected_status(response.status(), response.headers().clone(), &[]))
+                    }
+                    crate::transport::Attempt::Read(received) => {
+                        decode(received.status, received.headers.clone(), &received.body)?;
+                        Err(crate::error::unexpected_status(received.status, received.headers, &received.body))
+                    }
+                }
+            }
+        }
     });
     quote! {
         #constant
@@ -205,7 +354,7 @@ fn emit_core(api: &Api) -> TokenStream {
             base_url: Url,
             timeout: Option<std::time::Duration>,
             retry_policy: crate::transport::RetryPolicy,
-            #token_field
+            #credentials_field
         }
 
         impl std::fmt::Debug for Client {
@@ -214,7 +363,7 @@ fn emit_core(api: &Api) -> TokenStream {
                     .field("base_url", &self.base_url.as_str())
                     .field("timeout", &self.timeout)
                     .field("retry_policy", &self.retry_policy)
-                    #token_debug
+                    #credentials_debug
                     .finish_non_exhaustive()
             }
         }
@@ -222,33 +371,41 @@ fn emit_core(api: &Api) -> TokenStream {
         impl Client {
             #[doc = #new_doc]
             ///
-            /// A connection gives up after [`DEFAULT_CONNECT_TIMEOUT`] and each attempt of a
-            /// request after [`DEFAULT_TIMEOUT`] (see [`Client::with_timeout`]); no request is
-            /// sent twice (see [`Client::with_retry_policy`]).
+            /// A connection gives up after [`DEFAULT_CONNECT_TIMEOUT`](crate::DEFAULT_CONNECT_TIMEOUT)
+            /// and each attempt of a request after [`DEFAULT_TIMEOUT`](crate::DEFAULT_TIMEOUT)
+            /// (see [`Client::with_timeout`]); no request is sent twice (see
+            /// [`Client::with_retry_policy`]).
             ///
             /// # Errors
             ///
             /// When reqwest cannot set up its TLS backend, for instance when the platform's
-            /// root certificates cannot be loaded. [`Client::with_http_client`] takes a
-            /// `reqwest::Client` you built yourself instead.
-            pub fn new(#base_url_param #token_param) -> Result<Self, reqwest::Error> {
-                let http = reqwest::Client::builder().connect_timeout(DEFAULT_CONNECT_TIMEOUT).build()?;
-                Ok(Self::with_http_client(#base_url_arg #token_arg http).with_timeout(DEFAULT_TIMEOUT))
+            /// root certificates cannot be loaded, or when the base URL cannot take paths.
+            /// [`Client::with_http_client`] takes a `reqwest::Client` you built yourself.
+            pub fn new(#base_url_param #credentials_param) -> Result<Self, crate::error::SetupError> {
+                let http = reqwest::Client::builder()
+                    .connect_timeout(crate::transport::DEFAULT_CONNECT_TIMEOUT)
+                    .build()
+                    .map_err(crate::error::SetupError::Http)?;
+                Ok(Self::with_http_client(#base_url_arg #credentials_arg http)?.with_timeout(crate::transport::DEFAULT_TIMEOUT))
             }
 
             #[doc = #with_doc]
             ///
             /// The settings of `http` (its timeouts, proxies, connection limits) apply as they
             /// are: this client adds no timeout of its own unless [`Client::with_timeout`] asks.
-            pub fn with_http_client(#base_url_param #token_param http: reqwest::Client) -> Self {
+            ///
+            /// # Errors
+            ///
+            /// When the base URL cannot take paths.
+            pub fn with_http_client(#base_url_param #credentials_param http: reqwest::Client) -> Result<Self, crate::error::SetupError> {
                 #base_url_init
-                Client {
+                Ok(Client {
                     http,
                     base_url,
                     timeout: None,
                     retry_policy: crate::transport::RetryPolicy::never(),
-                    #token_init
-                }
+                    #credentials_init
+                })
             }
 
             /// Sends requests to `base_url` instead (a sandbox, a proxy, a test server).
@@ -307,6 +464,9 @@ fn emit_core(api: &Api) -> TokenStream {
                 })
             }
 
+            #execute_stream
+            #execute_upgrade
+
             /// The base URL with `segments` appended, each percent-encoded.
             fn url<E>(&self, segments: &[&str]) -> Result<Url, Error<E>> {
                 let mut url = self.base_url.clone();
@@ -316,26 +476,42 @@ fn emit_core(api: &Api) -> TokenStream {
                     .extend(segments);
                 Ok(url)
             }
-
-            #authorization
         }
-
-        #header_value
     }
 }
 
+/// What a successful call returns.
 fn success_type(op: &Operation) -> TokenStream {
-    match (&op.success_enum, op.success.as_slice()) {
-        (Some(name), _) => {
+    if op.success.iter().any(|r| r.body == ResponseBody::Upgrade) {
+        return quote!(crate::Upgraded);
+    }
+    decoded_type(op)
+}
+
+/// What the operation's decoder returns on success.
+fn decoded_type(op: &Operation) -> TokenStream {
+    let decoded: Vec<&Response> = op
+        .success
+        .iter()
+        .filter(|r| r.body != ResponseBody::Upgrade)
+        .collect();
+    match (&op.success_enum, decoded.as_slice()) {
+        (Some(name), _) if decoded.len() > 1 => {
             let name = ident(name);
             quote!(#name)
         }
-        (None, [response]) => response
-            .ty
-            .as_ref()
-            .map(type_tokens)
-            .unwrap_or_else(|| quote!(())),
-        (None, _) => quote!(()),
+        (_, [response]) => body_type(&response.body).unwrap_or_else(|| quote!(())),
+        _ => quote!(()),
+    }
+}
+
+/// The Rust type of a response body, `None` when it has none.
+fn body_type(body: &ResponseBody) -> Option<TokenStream> {
+    match body {
+        ResponseBody::Json(ty) => Some(type_tokens(ty)),
+        ResponseBody::Text => Some(quote!(String)),
+        ResponseBody::Bytes => Some(quote!(Vec<u8>)),
+        ResponseBody::Empty | ResponseBody::Upgrade => None,
     }
 }
 
@@ -351,10 +527,13 @@ fn arguments(op: &Operation) -> (Vec<TokenStream>, Vec<TokenStream>) {
         let name = ident(&parameter.rust_name);
         let ty = match &parameter.ty {
             TypeRef::String => quote!(&str),
-            scalar
-            @ (TypeRef::Bool | TypeRef::I32 | TypeRef::I64 | TypeRef::F32 | TypeRef::F64) => {
-                type_tokens(scalar)
-            }
+            scalar @ (TypeRef::Bool
+            | TypeRef::I32
+            | TypeRef::I64
+            | TypeRef::U32
+            | TypeRef::U64
+            | TypeRef::F32
+            | TypeRef::F64) => type_tokens(scalar),
             other => {
                 let ty = type_tokens(other);
                 quote!(&#ty)
@@ -369,10 +548,63 @@ fn arguments(op: &Operation) -> (Vec<TokenStream>, Vec<TokenStream>) {
         names.push(quote!(params));
     }
     if let Some(body) = &op.body {
-        params.push(super::bodies::argument(body));
+        params.push(bodies::argument(body));
         names.push(quote!(body));
     }
     (params, names)
+}
+
+/// The method's documentation: the operation's, what its arguments are, and its errors.
+fn method_docs(op: &Operation) -> TokenStream {
+    let mut arguments = Vec::new();
+    for parameter in op
+        .parameters
+        .iter()
+        .filter(|p| p.location == ParameterLocation::Path)
+    {
+        let mut line = format!(
+            "- `{}`: path parameter `{}`",
+            parameter.rust_name, parameter.wire_name
+        );
+        if let Some(description) = first_line(&parameter.doc) {
+            line.push_str(&format!(". {description}"));
+        }
+        arguments.push(line);
+    }
+    if let Some(name) = &op.params_struct {
+        arguments.push(format!(
+            "- `params`: the query, header and cookie parameters, [`{name}`]"
+        ));
+    }
+    if let Some(body) = &op.body {
+        let mut line = "- `body`: the request body".to_string();
+        if let Some(description) = first_line(&body.doc) {
+            line.push_str(&format!(". {description}"));
+        }
+        arguments.push(line);
+    }
+    let mut extra = Vec::new();
+    if !arguments.is_empty() {
+        extra.push(format!("# Arguments\n\n{}", arguments.join("\n")));
+    }
+    extra.push(errors_doc(op));
+    docs::attrs(&op.doc, &extra)
+}
+
+/// The first line of a description, made safe for Markdown, for an argument list.
+fn first_line(doc: &Docs) -> Option<String> {
+    let description = doc.description.as_deref()?.trim();
+    let line = description.lines().next()?.trim();
+    (!line.is_empty()).then(|| {
+        docs::lines(
+            &Docs {
+                description: Some(line.to_string()),
+                ..Docs::default()
+            },
+            &[],
+        )
+        .join(" ")
+    })
 }
 
 fn emit_operation(api: &Api, op: &Operation) -> (TokenStream, TokenStream) {
@@ -381,9 +613,10 @@ fn emit_operation(api: &Api, op: &Operation) -> (TokenStream, TokenStream) {
     let decode_fn = ident(&op.decode_fn);
     let error_enum = ident(&op.error_enum);
     let success = success_type(op);
+    let decoded = decoded_type(op);
     let (params, names) = arguments(op);
-    let errors_doc = errors_doc(op);
-    let doc = docs::attrs(&op.doc, &[errors_doc]);
+    let lifetime = bodies::lifetime(op.body.as_ref());
+    let doc = method_docs(op);
     let request_doc = format!(
         " Builds the request that [`Client::{}`] sends, without sending it.",
         op.rust_name
@@ -392,7 +625,7 @@ fn emit_operation(api: &Api, op: &Operation) -> (TokenStream, TokenStream) {
         " Decodes a response to [`Client::{}`]; the status code alone decides how the body is read.",
         op.rust_name
     );
-    let decode_errors_doc = if documents_too_many_requests(op) {
+    let decode_errors_doc = if op.documents_429 {
         " [`Error::Api`] for a documented error status, [`Error::UnexpectedStatus`] for any \
          other status that is not a documented success, [`Error::Decode`] when the body does \
          not match the type documented for its status."
@@ -401,15 +634,54 @@ fn emit_operation(api: &Api, op: &Operation) -> (TokenStream, TokenStream) {
          [`Error::UnexpectedStatus`] for any other status that is not a documented success, \
          [`Error::Decode`] when the body does not match the type documented for its status."
     };
+    let allow_deprecated = op
+        .doc
+        .deprecated
+        .is_some()
+        .then(|| quote!(#[allow(deprecated)]));
+    let deprecated = op
+        .doc
+        .deprecated
+        .as_deref()
+        .map(|note| quote!(#[deprecated(note = #note)]));
     let request_body = emit_request(api, op);
     let decode_body = emit_decode(op);
     let enums = emit_body_enums(op);
+    let call = if op.success.iter().any(|r| r.body == ResponseBody::Upgrade) {
+        quote!(self.execute_upgrade(request, #decode_fn).await)
+    } else {
+        quote!(self.execute(request, #decode_fn).await.map(crate::response::SuccessResponse::into_body))
+    };
+    let stream = op.stream_fn.as_ref().map(|stream_fn| {
+        let stream_fn = ident(stream_fn);
+        let doc = format!(
+            " Like [`Client::{}`], but gives the body of a successful answer as a \
+             [`ByteStream`](crate::ByteStream) to read as it arrives, instead of holding it in memory whole.",
+            op.rust_name
+        );
+        quote! {
+            #[doc = #doc]
+            ///
+            /// # Errors
+            ///
+            #[doc = #decode_errors_doc]
+            #deprecated
+            #allow_deprecated
+            pub async fn #stream_fn #lifetime(&self, #(#params),*) -> Result<crate::ByteStream, Error<#error_enum>> {
+                let request = self.#request_fn(#(#names),*)?;
+                self.execute_stream(request, #decode_fn).await
+            }
+        }
+    });
     let methods = quote! {
         #doc
-        pub async fn #method_name(&self, #(#params),*) -> Result<#success, Error<#error_enum>> {
+        #allow_deprecated
+        pub async fn #method_name #lifetime(&self, #(#params),*) -> Result<#success, Error<#error_enum>> {
             let request = self.#request_fn(#(#names),*)?;
-            self.execute(request, #decode_fn).await.map(crate::response::SuccessResponse::into_body)
+            #call
         }
+
+        #stream
 
         #[doc = #request_doc]
         ///
@@ -417,8 +689,11 @@ fn emit_operation(api: &Api, op: &Operation) -> (TokenStream, TokenStream) {
         ///
         /// # Errors
         ///
-        /// [`Error::InvalidRequest`] when a value cannot be written into the URL or a header.
-        pub fn #request_fn(&self, #(#params),*) -> Result<reqwest::Request, Error<#error_enum>> {
+        /// [`Error::InvalidRequest`] when a value cannot be written into the URL or a header,
+        /// or when the operation needs credentials the client was not given.
+        #deprecated
+        #allow_deprecated
+        pub fn #request_fn #lifetime(&self, #(#params),*) -> Result<reqwest::Request, Error<#error_enum>> {
             #request_body
         }
     };
@@ -428,7 +703,8 @@ fn emit_operation(api: &Api, op: &Operation) -> (TokenStream, TokenStream) {
         /// # Errors
         ///
         #[doc = #decode_errors_doc]
-        pub fn #decode_fn(status: StatusCode, headers: HeaderMap, body: &[u8]) -> Result<#success, Error<#error_enum>> {
+        #deprecated
+        pub fn #decode_fn(status: StatusCode, headers: HeaderMap, body: &[u8]) -> Result<#decoded, Error<#error_enum>> {
             #decode_body
         }
 
@@ -437,14 +713,14 @@ fn emit_operation(api: &Api, op: &Operation) -> (TokenStream, TokenStream) {
     (methods, items)
 }
 
-/// The operations grouped by their first tag (tags in name order, untagged last), each
-/// group one `impl Client` block followed by the group's decoders and body enums, so that
-/// an API with many operations reads as a table of contents.
+/// The operations grouped by their tag (tags in name order, untagged last), each group one
+/// `impl Client` block followed by the group's decoders and body enums, so that an API
+/// with many operations reads as a table of contents.
 fn emit_operation_groups(api: &Api) -> TokenStream {
     let mut groups: std::collections::BTreeMap<(bool, &str), Vec<&Operation>> =
         std::collections::BTreeMap::new();
     for op in &api.operations {
-        let key = match op.tags.first() {
+        let key = match &op.group {
             Some(tag) => (false, tag.as_str()),
             None => (true, ""),
         };
@@ -454,7 +730,7 @@ fn emit_operation_groups(api: &Api) -> TokenStream {
         let doc = if untagged {
             " Operations without a tag.".to_string()
         } else {
-            format!(" Operations tagged `{tag}`.")
+            format!(" Operations tagged `{}`.", tag.replace('`', "'"))
         };
         let (methods, items): (Vec<_>, Vec<_>) =
             ops.into_iter().map(|op| emit_operation(api, op)).unzip();
@@ -486,8 +762,11 @@ fn errors_doc(op: &Operation) -> String {
             op.error_enum
         ));
     }
-    if !documents_too_many_requests(op) {
+    if !op.documents_429 {
         text.push_str("[`Error::RateLimited`] for status 429 (too many requests); ");
+    }
+    if !op.security.is_empty() {
+        text.push_str("[`Error::InvalidRequest`] when the client has none of the credentials the operation needs; ");
     }
     text.push_str(
         "[`Error::UnexpectedStatus`] for any other status, [`Error::Decode`] when a body does not \
@@ -495,22 +774,6 @@ fn errors_doc(op: &Operation) -> String {
          `state` says whether it may have reached the server).",
     );
     text
-}
-
-/// Whether the API documents what a 429 looks like for `op`, by its code or by `4XX`; the
-/// catch-all `default` does not count. Otherwise a 429 becomes `Error::RateLimited`.
-fn documents_too_many_requests(op: &Operation) -> bool {
-    op.success
-        .iter()
-        .chain(&op.errors)
-        .any(|r| matches!(r.status, StatusMatch::Code(429) | StatusMatch::Range(4)))
-}
-
-/// Whether some operation leaves 429 undocumented (the client then needs `rate_limited`).
-pub fn uses_rate_limited(api: &Api) -> bool {
-    api.operations
-        .iter()
-        .any(|op| !documents_too_many_requests(op))
 }
 
 fn status_label(status: StatusMatch) -> String {
@@ -521,50 +784,107 @@ fn status_label(status: StatusMatch) -> String {
     }
 }
 
+/// The text of a style, as the runtime's parameter writers take it.
+fn style_tokens(style: ParameterStyle) -> (&'static str, bool) {
+    match style {
+        ParameterStyle::Simple { explode } => ("simple", explode),
+        ParameterStyle::Form { explode } => ("form", explode),
+        ParameterStyle::SpaceDelimited => ("spaceDelimited", false),
+        ParameterStyle::PipeDelimited => ("pipeDelimited", false),
+        ParameterStyle::DeepObject => ("deepObject", true),
+        ParameterStyle::Label { explode } => ("label", explode),
+        ParameterStyle::Matrix { explode } => ("matrix", explode),
+        ParameterStyle::Json => ("json", false),
+    }
+}
+
 fn emit_request(api: &Api, op: &Operation) -> TokenStream {
     let segments = url_segments(op);
     let method = format_ident!("{}", op.method);
-    let query = emit_query(op);
-    let url_mut = (!query.is_empty()).then(|| quote!(mut));
+    let accept = &op.accept;
+    let query: Vec<TokenStream> = op
+        .parameters
+        .iter()
+        .filter(|p| p.location == ParameterLocation::Query)
+        .map(|parameter| {
+            let field = ident(&parameter.rust_name);
+            let wire = &parameter.wire_name;
+            let (style, explode) = style_tokens(parameter.style);
+            quote!(crate::params::query(&mut query, #wire, &params.#field, #style, #explode)?;)
+        })
+        .collect();
+    let query = (!query.is_empty()).then(|| {
+        quote! {
+            let mut query: Vec<(String, String)> = Vec::new();
+            #(#query)*
+            if !query.is_empty() {
+                url.query_pairs_mut().extend_pairs(query);
+            }
+        }
+    });
+    let url_mut = query.is_some().then(|| quote!(mut));
     let constant_headers = op
         .constant_headers
         .iter()
         .map(|(name, value)| quote!(.header(#name, #value)));
-    let auth = match (&op.auth, api.uses_bearer) {
-        (Auth::Bearer { .. }, true) => Some(quote!(.header(AUTHORIZATION, self.authorization()?))),
-        _ => None,
-    };
-    let header_params = op.parameters.iter().filter(|p| p.location == ParameterLocation::Header).map(|parameter| {
-        let field = ident(&parameter.rust_name);
-        let wire = &parameter.wire_name;
-        if parameter.required {
-            quote! { request = request.header(#wire, header_value(#wire, &params.#field.to_string())?); }
-        } else {
-            quote! {
-                if let Some(value) = &params.#field {
-                    request = request.header(#wire, header_value(#wire, &value.to_string())?);
+    let header_params: Vec<TokenStream> = op
+        .parameters
+        .iter()
+        .filter(|p| p.location == ParameterLocation::Header)
+        .map(|parameter| {
+            let field = ident(&parameter.rust_name);
+            let wire = &parameter.wire_name;
+            let (_, explode) = style_tokens(parameter.style);
+            if parameter.required {
+                quote! { request = request.header(#wire, crate::params::header(#wire, &params.#field, #explode)?); }
+            } else {
+                quote! {
+                    if let Some(value) = &params.#field {
+                        request = request.header(#wire, crate::params::header(#wire, value, #explode)?);
+                    }
                 }
             }
-        }
+        })
+        .collect();
+    let cookie_params: Vec<TokenStream> = op
+        .parameters
+        .iter()
+        .filter(|p| p.location == ParameterLocation::Cookie)
+        .map(|parameter| {
+            let field = ident(&parameter.rust_name);
+            let wire = &parameter.wire_name;
+            let (_, explode) = style_tokens(parameter.style);
+            quote!(crate::params::cookie(request.headers_mut(), #wire, &params.#field, #explode)?;)
+        })
+        .collect();
+    let body = op.body.as_ref().map(bodies::encode);
+    let builder_mut = (!header_params.is_empty() || body.is_some()).then(|| quote!(mut));
+    let authorize = (!op.security.is_empty()).then(|| {
+        let alternatives = op.security.iter().map(|alternative| {
+            let schemes = alternative.iter().map(|index| {
+                let variant = ident(&api.credentials[*index].variant);
+                quote!(Scheme::#variant)
+            });
+            quote!(&[#(#schemes),*])
+        });
+        let operation = &op.rust_name;
+        quote!(self.credentials.authorize(&mut request, &[#(#alternatives),*], #operation)?;)
     });
-    let header_params: Vec<TokenStream> = header_params.collect();
-    let body = op
-        .body
-        .as_ref()
-        .map(|body| super::bodies::encode(api, body));
-    let request_mut = (!header_params.is_empty() || body.is_some()).then(|| quote!(mut));
+    let request_mut = (authorize.is_some() || !cookie_params.is_empty()).then(|| quote!(mut));
     quote! {
         let #url_mut url = self.url(&[#(#segments),*])?;
         #query
-        let #request_mut request = self
+        let #builder_mut request = self
             .http
-            .request(Method::#method, url)
-            .header(ACCEPT, "application/json")
-            #(#constant_headers)*
-            #auth;
+            .request(reqwest::Method::#method, url)
+            .header(reqwest::header::ACCEPT, #accept)
+            #(#constant_headers)*;
         #(#header_params)*
         #body
-        request.build().map_err(invalid_request)
+        let #request_mut request = request.build().map_err(crate::error::invalid_request)?;
+        #(#cookie_params)*
+        #authorize
+        Ok(request)
     }
 }
 
@@ -580,17 +900,17 @@ fn url_segments(op: &Operation) -> Vec<TokenStream> {
                         grouped.push(Vec::new());
                     }
                     if !part.is_empty() {
-                        grouped
-                            .last_mut()
-                            .into_iter()
-                            .for_each(|group| group.push(PathSegment::Literal(part.to_string())));
+                        if let Some(group) = grouped.last_mut() {
+                            group.push(PathSegment::Literal(part.to_string()));
+                        }
                     }
                 }
             }
-            PathSegment::Parameter(_) => grouped
-                .last_mut()
-                .into_iter()
-                .for_each(|group| group.push(piece.clone())),
+            PathSegment::Parameter(_) => {
+                if let Some(group) = grouped.last_mut() {
+                    group.push(piece.clone());
+                }
+            }
         }
     }
     // A template starts with `/`: the first group is the nothing before it.
@@ -601,7 +921,10 @@ fn url_segments(op: &Operation) -> Vec<TokenStream> {
         .map(|pieces| match pieces.as_slice() {
             [] => quote!(""),
             [PathSegment::Literal(text)] => quote!(#text),
-            [PathSegment::Parameter(index)] => path_argument_text(op, *index),
+            [PathSegment::Parameter(index)] => {
+                let text = path_argument_text(op, *index);
+                quote!(&#text)
+            }
             _ => {
                 let mut format = String::new();
                 let mut args = Vec::new();
@@ -612,7 +935,7 @@ fn url_segments(op: &Operation) -> Vec<TokenStream> {
                         }
                         PathSegment::Parameter(index) => {
                             format.push_str("{}");
-                            args.push(ident(&op.parameters[*index].rust_name));
+                            args.push(path_argument_text(op, *index));
                         }
                     }
                 }
@@ -622,78 +945,48 @@ fn url_segments(op: &Operation) -> Vec<TokenStream> {
         .collect()
 }
 
+/// The text of a path parameter, as its style writes it.
 fn path_argument_text(op: &Operation, index: usize) -> TokenStream {
     let parameter = &op.parameters[index];
     let name = ident(&parameter.rust_name);
-    match &parameter.ty {
-        TypeRef::String => quote!(#name),
-        TypeRef::Vec(_) => {
-            quote!(&#name.iter().map(ToString::to_string).collect::<Vec<_>>().join(","))
-        }
-        _ => quote!(&#name.to_string()),
-    }
-}
-
-fn emit_query(op: &Operation) -> TokenStream {
-    let query: Vec<_> = op
-        .parameters
-        .iter()
-        .filter(|p| p.location == ParameterLocation::Query)
-        .collect();
-    if query.is_empty() {
-        return quote!();
-    }
-    let mut initial = Vec::new();
-    let mut later = Vec::new();
-    for parameter in query {
-        let field = ident(&parameter.rust_name);
-        let wire = &parameter.wire_name;
-        match (&parameter.ty, parameter.required) {
-            (TypeRef::Vec(_), true) => later.push(quote! {
-                query.extend(params.#field.iter().map(|value| (#wire, value.to_string())));
-            }),
-            (TypeRef::Vec(_), false) => later.push(quote! {
-                if let Some(values) = &params.#field {
-                    query.extend(values.iter().map(|value| (#wire, value.to_string())));
-                }
-            }),
-            (_, true) => initial.push(quote!((#wire, params.#field.to_string()))),
-            (_, false) => later.push(quote! {
-                if let Some(value) = &params.#field {
-                    query.push((#wire, value.to_string()));
-                }
-            }),
-        }
-    }
-    let query_mut = (!later.is_empty()).then(|| quote!(mut));
-    quote! {
-        let #query_mut query: Vec<(&str, String)> = vec![#(#initial),*];
-        #(#later)*
-        if !query.is_empty() {
-            url.query_pairs_mut().extend_pairs(query);
-        }
-    }
+    let wire = &parameter.wire_name;
+    let (style, explode) = style_tokens(parameter.style);
+    quote!(crate::params::path(#wire, &#name, #style, #explode)?)
 }
 
 fn emit_decode(op: &Operation) -> TokenStream {
     let error_enum = ident(&op.error_enum);
     let mut arms = Vec::new();
     let mut ranges = Vec::new();
-    let mut fallback = quote!(_ => Err(unexpected_status(status, headers, body)),);
-    for response in &op.success {
-        let value = match (&op.success_enum, &response.ty) {
-            (Some(name), Some(_)) => {
+    let mut fallback = quote!(_ => Err(crate::error::unexpected_status(status, headers, body)),);
+    let several = op
+        .success
+        .iter()
+        .filter(|r| r.body != ResponseBody::Upgrade)
+        .count()
+        > 1;
+    for response in op
+        .success
+        .iter()
+        .filter(|r| r.body != ResponseBody::Upgrade)
+    {
+        let variant = ident(&response.variant);
+        let decoded = match &response.body {
+            ResponseBody::Json(_) => quote!(crate::error::decode_body(status, headers, body)),
+            ResponseBody::Text => quote!(crate::error::decode_text(status, headers, body)),
+            ResponseBody::Bytes => quote!(Ok(body.to_vec())),
+            ResponseBody::Empty | ResponseBody::Upgrade => quote!(Ok(())),
+        };
+        let value = match (&op.success_enum, several, &response.body) {
+            (Some(name), true, ResponseBody::Empty) => {
                 let name = ident(name);
-                let variant = ident(&response.variant);
-                quote!(decode_body(status, headers, body).map(#name::#variant))
-            }
-            (Some(name), None) => {
-                let name = ident(name);
-                let variant = ident(&response.variant);
                 quote!(Ok(#name::#variant))
             }
-            (None, Some(_)) => quote!(decode_body(status, headers, body)),
-            (None, None) => quote!(Ok(())),
+            (Some(name), true, _) => {
+                let name = ident(name);
+                quote!(#decoded.map(#name::#variant))
+            }
+            _ => decoded,
         };
         push_arm(
             response.status,
@@ -705,10 +998,18 @@ fn emit_decode(op: &Operation) -> TokenStream {
     }
     for response in &op.errors {
         let variant = ident(&response.variant);
-        let value = match &response.ty {
-            Some(_) => quote!(Err(decode_error(status, headers, body, #error_enum::#variant))),
-            None => {
-                quote!(Err(Error::Api(Box::new(ErrorResponse { status, headers, body: #error_enum::#variant }))))
+        let value = match &response.body {
+            ResponseBody::Json(_) => {
+                quote!(Err(crate::error::decode_error(status, headers, body, #error_enum::#variant)))
+            }
+            ResponseBody::Text => {
+                quote!(Err(crate::error::text_error(status, headers, body, #error_enum::#variant)))
+            }
+            ResponseBody::Bytes => {
+                quote!(Err(crate::error::api_error(status, headers, #error_enum::#variant(body.to_vec()))))
+            }
+            ResponseBody::Empty | ResponseBody::Upgrade => {
+                quote!(Err(crate::error::api_error(status, headers, #error_enum::#variant)))
             }
         };
         push_arm(
@@ -719,8 +1020,8 @@ fn emit_decode(op: &Operation) -> TokenStream {
             &mut fallback,
         );
     }
-    if !documents_too_many_requests(op) {
-        arms.push(quote!(429 => Err(rate_limited(status, headers, body)),));
+    if !op.documents_429 {
+        arms.push(quote!(429 => Err(crate::error::rate_limited(status, headers, body)),));
     }
     quote! {
         match status.as_u16() {
@@ -763,19 +1064,33 @@ fn emit_body_enums(op: &Operation) -> TokenStream {
     };
     let error_enum = ident(&op.error_enum);
     let error_variants = op.errors.iter().map(response_variant);
-    let success_enum = op.success_enum.as_ref().map(|name| {
-        let name = ident(name);
-        let doc =
-            format!(" Documented success bodies of [`Client::{method}`], one variant per status.");
-        let variants = op.success.iter().map(response_variant);
-        quote! {
-            #[doc = #doc]
-            #[derive(Debug, Clone, PartialEq)]
-            pub enum #name {
-                #(#variants)*
+    let decoded: Vec<&Response> = op
+        .success
+        .iter()
+        .filter(|r| r.body != ResponseBody::Upgrade)
+        .collect();
+    let success_enum = op
+        .success_enum
+        .as_ref()
+        .filter(|_| decoded.len() > 1)
+        .map(|name| {
+            let name = ident(name);
+            let doc = format!(
+                " Documented success bodies of [`Client::{method}`], one variant per status."
+            );
+            let variants = decoded.iter().map(|response| response_variant(response));
+            quote! {
+                #[doc = #doc]
+                #[derive(Debug, Clone, PartialEq)]
+                pub enum #name {
+                    #(#variants)*
+                }
             }
-        }
-    });
+        });
+    let body_enum = op
+        .body
+        .as_ref()
+        .and_then(|body| bodies::choice_enum(body, method));
     quote! {
         #[doc = #error_doc]
         #[derive(Debug, Clone, PartialEq)]
@@ -783,6 +1098,7 @@ fn emit_body_enums(op: &Operation) -> TokenStream {
             #(#error_variants)*
         }
         #success_enum
+        #body_enum
     }
 }
 
@@ -800,74 +1116,8 @@ fn response_variant(response: &Response) -> TokenStream {
         },
         &[],
     );
-    match &response.ty {
-        Some(ty) => {
-            let ty = type_tokens(ty);
-            quote!(#doc #variant(#ty),)
-        }
+    match body_type(&response.body) {
+        Some(ty) => quote!(#doc #variant(#ty),),
         None => quote!(#doc #variant,),
-    }
-}
-
-/// For the crate docs: a call of `op` written with literals, when one can be written.
-/// Returns the names to import and the lines of the example.
-pub fn example_call(api: &Api, op: &Operation) -> Option<(Vec<String>, Vec<String>)> {
-    if !op.parameters.is_empty() {
-        return None;
-    }
-    let mut imports = vec!["Client".to_string()];
-    let mut lines = Vec::new();
-    let call = match &op.body {
-        None => format!("client.{}().await?", op.rust_name),
-        Some(body) => {
-            let TypeRef::Named(name) = &body.ty else {
-                return None;
-            };
-            let model = api.models.iter().find(|m| &m.rust_name == name)?;
-            let ModelKind::Struct(shape) = &model.kind else {
-                return None;
-            };
-            let mut arguments = Vec::new();
-            for field in shape.fields.iter().filter(|f| f.required) {
-                if field.presence() != Presence::Required || field.ty != TypeRef::String {
-                    return None;
-                }
-                arguments.push(string_example(&field.doc).unwrap_or_else(|| "\"...\"".to_string()));
-            }
-            let constructor = if arguments.is_empty() {
-                format!("{name}::default()")
-            } else {
-                format!("{name}::new({})", arguments.join(", "))
-            };
-            imports.push(name.clone());
-            let setter = shape.fields.iter().find_map(|field| {
-                let example = string_example(&field.doc)?;
-                let setter = field.setter.as_ref()?;
-                (field.ty == TypeRef::String).then(|| format!("    .{setter}({example})"))
-            });
-            match setter {
-                Some(setter) => {
-                    lines.push(format!("let body = {constructor}"));
-                    lines.push(format!("{setter};"));
-                }
-                None => lines.push(format!("let body = {constructor};")),
-            }
-            if body.required {
-                format!("client.{}(&body).await?", op.rust_name)
-            } else {
-                format!("client.{}(Some(&body)).await?", op.rust_name)
-            }
-        }
-    };
-    lines.push(format!("let response = {call};"));
-    lines.push("println!(\"{response:?}\");".to_string());
-    Some((imports, lines))
-}
-
-fn string_example(doc: &Docs) -> Option<String> {
-    let example = doc.example.as_deref()?;
-    match serde_json::from_str::<serde_json::Value>(example).ok()? {
-        serde_json::Value::String(text) => Some(format!("{text:?}")),
-        _ => None,
     }
 }

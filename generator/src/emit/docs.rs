@@ -11,9 +11,14 @@ use crate::ir::Docs;
 const INLINE_EXAMPLE_LIMIT: usize = 80;
 
 /// `#[doc]` attributes for `docs`, followed by `extra` paragraphs: Markdown the generator
-/// wrote itself, used as is.
+/// wrote itself, used as is; and `#[deprecated]` when the API deprecates the item.
 pub fn attrs(docs: &Docs, extra: &[String]) -> TokenStream {
-    lines_to_attrs(&lines(docs, extra))
+    let doc = lines_to_attrs(&lines(docs, extra));
+    let deprecated = docs
+        .deprecated
+        .as_deref()
+        .map(|note| quote!(#[deprecated(note = #note)]));
+    quote!(#doc #deprecated)
 }
 
 pub fn lines_to_attrs(lines: &[String]) -> TokenStream {
@@ -86,10 +91,14 @@ fn example_lines(compact: &str) -> Vec<String> {
     out
 }
 
-/// Rewrites spec Markdown line by line so rustdoc renders it as written and warns about nothing.
+/// Rewrites spec Markdown line by line so rustdoc renders it as written and warns about
+/// nothing (nor clippy: no tabs, no list item continued without indentation).
 fn markdown(text: &str) -> Vec<String> {
     let mut out = Vec::new();
     let mut in_fence = false;
+    // The indentation that continues the list item being written, if one is.
+    let mut list_indent: Option<usize> = None;
+    let text = text.replace('\t', "    ");
     for raw in text.trim().lines() {
         // Indentation would turn a line into a code block, which rustdoc compiles as a test.
         let line = raw.trim();
@@ -110,6 +119,18 @@ fn markdown(text: &str) -> Vec<String> {
         }
         if in_fence {
             out.push(raw.trim_end().to_string());
+            continue;
+        }
+        if line.is_empty() {
+            list_indent = None;
+            out.push(String::new());
+            continue;
+        }
+        if let Some(marker) = list_marker(line) {
+            list_indent = Some(marker);
+            out.push(escape_line(line));
+        } else if let Some(indent) = list_indent {
+            out.push(format!("{}{}", " ".repeat(indent), escape_line(line)));
         } else {
             out.push(escape_line(line));
         }
@@ -120,6 +141,17 @@ fn markdown(text: &str) -> Vec<String> {
     // Collapse runs of blank lines so paragraphs stay clean.
     out.dedup_by(|a, b| a.is_empty() && b.is_empty());
     out
+}
+
+/// The width of a list item's marker (`- `, `* `, `12. `), when the line starts one.
+fn list_marker(line: &str) -> Option<usize> {
+    if line.starts_with("- ") || line.starts_with("* ") || line.starts_with("+ ") {
+        return Some(2);
+    }
+    let digits = line.bytes().take_while(u8::is_ascii_digit).count();
+    let rest = &line[digits..];
+    (digits > 0 && digits < 10 && (rest.starts_with(". ") || rest.starts_with(") ")))
+        .then_some(digits + 2)
 }
 
 /// Escapes Markdown text outside code spans: brackets, angle brackets, bare URLs.
@@ -199,6 +231,28 @@ mod tests {
                 "let x = 1;",
                 "```",
                 "\\[link\\] `[kept]`",
+            ]
+        );
+    }
+
+    #[test]
+    fn lists_continue_indented_and_tabs_become_spaces() {
+        let docs = Docs {
+            description: Some(
+                "Steps:\n- first\nstill first\n2. second\n\tindented\n\nafter\twards".into(),
+            ),
+            ..Docs::default()
+        };
+        assert_eq!(
+            lines(&docs, &[]),
+            vec![
+                "Steps:",
+                "- first",
+                "  still first",
+                "2. second",
+                "   indented",
+                "",
+                "after    wards"
             ]
         );
     }

@@ -74,11 +74,12 @@ pub fn emit_examples(api: &Api, crate_ident: &str) -> TokenStream {
 /// Whether a type mentions one of the crate's own types (the tests then import them).
 fn names_a_type(ty: &TypeRef) -> bool {
     match ty {
-        TypeRef::Named(_) | TypeRef::File => true,
+        TypeRef::Named(_) | TypeRef::File | TypeRef::Base64 => true,
         TypeRef::Vec(inner)
         | TypeRef::Map(inner)
         | TypeRef::Option(inner)
         | TypeRef::Box(inner) => names_a_type(inner),
+        TypeRef::Tuple(items) => items.iter().any(names_a_type),
         _ => false,
     }
 }

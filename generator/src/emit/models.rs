@@ -1,42 +1,35 @@
 //! Emits `models.rs`: one Rust type per IR model, with serde attributes, builders for
-//! request types, and open enums. Only `quote!`; every name and choice comes from the IR.
+//! request types, open enums and tagged unions. Only `quote!`; every name and choice comes
+//! from the IR.
 
 use proc_macro2::TokenStream;
 use quote::quote;
 
 use super::{docs, ident, type_tokens};
-use crate::ir::{Api, Enum, Field, Model, ModelKind, Presence, Struct, TypeRef, Union};
+use crate::ir::{
+    Api, Enum, Field, IntegerEnum, Model, ModelKind, Piece, Presence, Struct, Tagged, TypeRef,
+    Union,
+};
 
 pub fn emit_models(api: &Api) -> TokenStream {
-    let uses_serde = api.models.iter().any(|m| match &m.kind {
-        ModelKind::Struct(shape) => shape.wire_format,
-        ModelKind::Union(_) => true,
-        _ => false,
-    });
-    let uses_nullable = api.models.iter().any(|m| match &m.kind {
-        ModelKind::Struct(shape) => shape
-            .fields
-            .iter()
-            .any(|f| f.presence() == Presence::OptionalNullable),
-        _ => false,
-    });
-    let serde_use = uses_serde.then(|| {
+    let serde_use = api.runtime.has(Piece::Derives).then(|| {
         quote!(
             use serde::{Deserialize, Serialize};
         )
     });
-    let nullable_use = uses_nullable.then(|| {
+    let nullable_use = api.runtime.has(Piece::Nullable).then(|| {
         quote!(
             use crate::Nullable;
         )
     });
-    let uses_files = api.models.iter().any(|m| match &m.kind {
-        ModelKind::Struct(shape) => shape.fields.iter().any(|f| holds_file(&f.ty)),
-        _ => false,
-    });
-    let file_use = uses_files.then(|| {
+    let file_use = api.runtime.has(Piece::Files).then(|| {
         quote!(
             use crate::FilePart;
+        )
+    });
+    let base64_use = api.runtime.has(Piece::Base64).then(|| {
+        quote!(
+            use crate::Base64;
         )
     });
     let models = api.models.iter().map(emit_model);
@@ -45,15 +38,8 @@ pub fn emit_models(api: &Api) -> TokenStream {
         #serde_use
         #nullable_use
         #file_use
+        #base64_use
         #(#models)*
-    }
-}
-
-pub(crate) fn holds_file(ty: &TypeRef) -> bool {
-    match ty {
-        TypeRef::File => true,
-        TypeRef::Vec(inner) | TypeRef::Option(inner) => holds_file(inner),
-        _ => false,
     }
 }
 
@@ -63,7 +49,9 @@ fn emit_model(model: &Model) -> TokenStream {
     match &model.kind {
         ModelKind::Struct(shape) => emit_struct(&name, doc, shape),
         ModelKind::Enum(values) => emit_enum(&name, doc, values),
+        ModelKind::IntegerEnum(values) => emit_integer_enum(&name, doc, values),
         ModelKind::Union(union) => emit_union(&name, doc, union),
+        ModelKind::Tagged(tagged) => emit_tagged(&name, doc, tagged),
         ModelKind::Alias(ty) => {
             let ty = type_tokens(ty);
             quote! { #doc pub type #name = #ty; }
@@ -104,6 +92,7 @@ fn emit_struct(name: &proc_macro2::Ident, doc: TokenStream, shape: &Struct) -> T
     let builder = shape
         .builder
         .then(|| emit_builder(name, shape, has_required));
+    let form = shape.multipart.then(|| emit_to_form(name, shape));
     quote! {
         #doc
         #[derive(Debug, Clone, PartialEq, #derive_default #derive_serde)]
@@ -112,6 +101,49 @@ fn emit_struct(name: &proc_macro2::Ident, doc: TokenStream, shape: &Struct) -> T
             #extra
         }
         #builder
+        #form
+    }
+}
+
+/// The parts of a multipart body: one per file, one per value (lists of values repeated,
+/// objects as JSON parts), nothing for an unset field.
+fn emit_to_form(name: &proc_macro2::Ident, shape: &Struct) -> TokenStream {
+    let parts = shape.fields.iter().map(|field| {
+        let field_name = ident(&field.rust_name);
+        let wire = &field.wire_name;
+        let file = |value: TokenStream| quote!(form = form.part(#wire, #value.to_part()?););
+        match (&field.ty, field.required) {
+            (TypeRef::File, true) => file(quote!(self.#field_name)),
+            (TypeRef::File, false) => {
+                let add = file(quote!(value));
+                quote!(if let Some(value) = &self.#field_name { #add })
+            }
+            (TypeRef::Vec(inner), true) if **inner == TypeRef::File => {
+                let add = file(quote!(value));
+                quote!(for value in &self.#field_name { #add })
+            }
+            (TypeRef::Vec(inner), false) if **inner == TypeRef::File => {
+                let add = file(quote!(value));
+                quote!(for value in self.#field_name.iter().flatten() { #add })
+            }
+            _ => quote!(form = crate::multipart::add_value(form, #wire, &self.#field_name)?;),
+        }
+    });
+    let deprecated = shape
+        .fields
+        .iter()
+        .any(|f| f.deprecated)
+        .then(|| quote!(#[allow(deprecated)]));
+    quote! {
+        impl #name {
+            /// The body's parts, as the request sends them.
+            #deprecated
+            pub(crate) fn to_form<E>(&self) -> Result<reqwest::multipart::Form, crate::Error<E>> {
+                let mut form = reqwest::multipart::Form::new();
+                #(#parts)*
+                Ok(form)
+            }
+        }
     }
 }
 
@@ -167,9 +199,16 @@ fn emit_builder(name: &proc_macro2::Ident, shape: &Struct, has_required: bool) -
             quote!(#extra_name: Default::default(),)
         });
         let too_many = (required.len() > 7).then(|| quote!(#[allow(clippy::too_many_arguments)]));
+        // Every field is set here, the deprecated ones too.
+        let deprecated = shape
+            .fields
+            .iter()
+            .any(|f| f.deprecated)
+            .then(|| quote!(#[allow(deprecated)]));
         quote! {
             /// Creates the value from its required fields; every optional field starts unset.
             #too_many
+            #deprecated
             pub fn new(#(#params),*) -> Self {
                 Self { #(#inits,)* #extra_init }
             }
@@ -189,6 +228,14 @@ fn emit_builder(name: &proc_macro2::Ident, shape: &Struct, has_required: bool) -
             _ => quote!(Some(#value)),
         };
         let doc = format!(" Sets `{}`.", field.wire_name);
+        let deprecation = field.deprecated.then(|| {
+            let note = field
+                .doc
+                .deprecated
+                .as_deref()
+                .unwrap_or("deprecated by the API");
+            quote!(#[deprecated(note = #note)] #[allow(deprecated)])
+        });
         let null = field.null_setter.as_ref().map(|null_setter| {
             let null_setter = ident(null_setter);
             let doc = format!(
@@ -197,6 +244,7 @@ fn emit_builder(name: &proc_macro2::Ident, shape: &Struct, has_required: bool) -
             );
             quote! {
                 #[doc = #doc]
+                #deprecation
                 #[must_use]
                 pub fn #null_setter(mut self) -> Self {
                     self.#field_name = Nullable::Null;
@@ -206,6 +254,7 @@ fn emit_builder(name: &proc_macro2::Ident, shape: &Struct, has_required: bool) -
         });
         Some(quote! {
             #[doc = #doc]
+            #deprecation
             #[must_use]
             pub fn #setter(mut self, value: impl Into<#ty>) -> Self {
                 self.#field_name = #stored;
@@ -307,6 +356,37 @@ fn emit_enum(name: &proc_macro2::Ident, doc: TokenStream, values: &Enum) -> Toke
     }
 }
 
+/// A whole-number enum: a newtype with one constant per documented value, so that any
+/// other number the server sends is kept too.
+fn emit_integer_enum(
+    name: &proc_macro2::Ident,
+    doc: TokenStream,
+    values: &IntegerEnum,
+) -> TokenStream {
+    let constants = values.values.iter().map(|(constant, value)| {
+        let constant = ident(constant);
+        let doc = format!(" `{value}`");
+        let value = proc_macro2::Literal::i64_unsuffixed(*value);
+        quote!(#[doc = #doc] pub const #constant: #name = #name(#value);)
+    });
+    quote! {
+        #doc
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize)]
+        #[serde(transparent)]
+        pub struct #name(pub i64);
+
+        impl #name {
+            #(#constants)*
+        }
+
+        impl From<i64> for #name {
+            fn from(value: i64) -> Self {
+                #name(value)
+            }
+        }
+    }
+}
+
 fn emit_union(name: &proc_macro2::Ident, doc: TokenStream, union: &Union) -> TokenStream {
     let variants = union.variants.iter().map(|variant| {
         let variant_name = ident(&variant.rust_name);
@@ -350,5 +430,74 @@ fn emit_union(name: &proc_macro2::Ident, doc: TokenStream, union: &Union) -> Tok
             #(#variants)*
         }
         #(#from_impls)*
+    }
+}
+
+/// A union told apart by a tag property. Each variant is decoded from the whole object,
+/// tag included (the variant's type usually declares it); an unknown tag is kept whole.
+fn emit_tagged(name: &proc_macro2::Ident, doc: TokenStream, tagged: &Tagged) -> TokenStream {
+    let property = &tagged.property;
+    let fallback = ident(&tagged.fallback);
+    let variants = tagged.variants.iter().map(|variant| {
+        let variant_name = ident(&variant.rust_name);
+        let ty = type_tokens(&variant.ty);
+        let doc = format!(" `{property}: {}`", variant.tag);
+        quote!(#[doc = #doc] #variant_name(#ty),)
+    });
+    let decode_arms = tagged.variants.iter().map(|variant| {
+        let variant_name = ident(&variant.rust_name);
+        let tag = &variant.tag;
+        quote! {
+            Some(#tag) => serde_json::from_value(value).map(#name::#variant_name).map_err(serde::de::Error::custom),
+        }
+    });
+    let encode_arms = tagged.variants.iter().map(|variant| {
+        let variant_name = ident(&variant.rust_name);
+        let tag = &variant.tag;
+        if variant.writes_tag {
+            quote!(#name::#variant_name(value) => value.serialize(serializer),)
+        } else {
+            quote! {
+                #name::#variant_name(value) => {
+                    let mut encoded = serde_json::to_value(value).map_err(serde::ser::Error::custom)?;
+                    if let Some(object) = encoded.as_object_mut() {
+                        object.insert(#property.to_string(), serde_json::Value::from(#tag));
+                    }
+                    encoded.serialize(serializer)
+                }
+            }
+        }
+    });
+    let fallback_doc =
+        format!(" A `{property}` the API description does not list, kept as received.");
+    quote! {
+        #doc
+        #[derive(Debug, Clone, PartialEq)]
+        pub enum #name {
+            #(#variants)*
+            #[doc = #fallback_doc]
+            #fallback(serde_json::Value),
+        }
+
+        impl serde::Serialize for #name {
+            fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                use serde::Serialize as _;
+                match self {
+                    #(#encode_arms)*
+                    #name::#fallback(value) => value.serialize(serializer),
+                }
+            }
+        }
+
+        impl<'de> serde::Deserialize<'de> for #name {
+            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                let value = <serde_json::Value as serde::Deserialize>::deserialize(deserializer)?;
+                let tag = value.get(#property).and_then(serde_json::Value::as_str).map(str::to_string);
+                match tag.as_deref() {
+                    #(#decode_arms)*
+                    _ => Ok(#name::#fallback(value)),
+                }
+            }
+        }
     }
 }

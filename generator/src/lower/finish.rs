@@ -1,58 +1,25 @@
-//! The decisions that need the whole API at once: which structs are built by callers
-//! (constructor and setters) and which are read from responses (keep unknown fields),
+//! The decisions that need the whole API at once: which types requests and responses use
+//! (a type both use that has `readOnly` or `writeOnly` properties gets a second form for
+//! requests, `{Name}Input`), which structs are built by callers (constructor and setters),
 //! and where a cycle of types must be broken with a `Box`.
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use super::ObjectRule;
-use crate::ir::{ExtraFields, Model, ModelKind, Operation, TypeRef};
+use crate::ir::{BodyKind, Model, ModelKind, Operation, TypeRef};
 use crate::names::NameSet;
 
 pub(super) fn finish(
-    models: &mut [Model],
-    operations: &[Operation],
-    rules: &BTreeMap<String, ObjectRule>,
+    models: &mut Vec<Model>,
+    operations: &mut [Operation],
+    type_names: &mut NameSet,
 ) {
-    let request_roots = operations.iter().flat_map(|op| {
-        op.body.iter().map(|body| body.ty.clone()).chain(
-            op.params_struct
-                .iter()
-                .map(|name| TypeRef::Named(name.clone())),
-        )
-    });
-    let requested = reachable(models, request_roots.collect());
-    let response_roots = operations.iter().flat_map(|op| {
-        op.success
-            .iter()
-            .chain(&op.errors)
-            .filter_map(|r| r.ty.clone())
-    });
-    let returned = reachable(models, response_roots.collect());
-
+    split_directions(models, operations, type_names);
+    let requested = reachable(models, request_roots(operations));
     for model in models.iter_mut() {
         let ModelKind::Struct(shape) = &mut model.kind else {
             continue;
         };
         shape.builder |= requested.contains(&model.rust_name);
-        let extra_value = match rules.get(&model.rust_name) {
-            Some(ObjectRule::Open(value)) => Some(value.clone()),
-            Some(ObjectRule::Closed) => None,
-            Some(ObjectRule::Unspecified) | None => {
-                returned.contains(&model.rust_name).then_some(TypeRef::Json)
-            }
-        };
-        if let Some(value) = extra_value {
-            let taken = |name: &str| shape.fields.iter().any(|field| field.rust_name == name);
-            let rust_name = ["extra", "extra_fields", "unknown_fields"]
-                .into_iter()
-                .find(|name| !taken(name))
-                .map(str::to_string)
-                .unwrap_or_else(|| {
-                    NameSet::with_reserved(shape.fields.iter().map(|f| f.rust_name.as_str()))
-                        .claim("extra")
-                });
-            shape.extra = Some(ExtraFields { rust_name, value });
-        }
         if shape.builder {
             let mut methods = NameSet::with_reserved(["new"]);
             for field in shape.fields.iter_mut().filter(|field| !field.required) {
@@ -71,6 +38,165 @@ pub(super) fn finish(
     box_struct_variants(models);
 }
 
+fn request_roots(operations: &[Operation]) -> Vec<TypeRef> {
+    let mut roots = Vec::new();
+    for operation in operations {
+        for content in operation.body.iter().flat_map(|body| &body.contents) {
+            match &content.kind {
+                BodyKind::Json(ty) | BodyKind::Form(ty) => roots.push(ty.clone()),
+                BodyKind::Multipart(name) => roots.push(TypeRef::Named(name.clone())),
+                BodyKind::Text | BodyKind::Bytes | BodyKind::MultipartRaw => {}
+            }
+        }
+        if let Some(name) = &operation.params_struct {
+            roots.push(TypeRef::Named(name.clone()));
+        }
+    }
+    roots
+}
+
+fn response_roots(operations: &[Operation]) -> Vec<TypeRef> {
+    operations
+        .iter()
+        .flat_map(|op| op.success.iter().chain(&op.errors))
+        .filter_map(|response| response.body.json().cloned())
+        .collect()
+}
+
+/// `readOnly` properties are not sent and `writeOnly` ones not returned: a type only
+/// requests use loses its `readOnly` fields, one only responses use its `writeOnly` ones,
+/// and a type both use (with such fields somewhere inside) is copied for requests.
+fn split_directions(
+    models: &mut Vec<Model>,
+    operations: &mut [Operation],
+    type_names: &mut NameSet,
+) {
+    let requested = reachable(models, request_roots(operations));
+    let returned = reachable(models, response_roots(operations));
+    let involved = involving(models, |field| field.read_only || field.write_only);
+    let copied: BTreeMap<String, String> = models
+        .iter()
+        .filter(|m| {
+            requested.contains(&m.rust_name)
+                && returned.contains(&m.rust_name)
+                && involved.contains(&m.rust_name)
+        })
+        .map(|m| {
+            (
+                m.rust_name.clone(),
+                type_names.claim(&format!("{}Input", m.rust_name)),
+            )
+        })
+        .collect();
+    let mut inputs = Vec::new();
+    for model in models.iter() {
+        let Some(input_name) = copied.get(&model.rust_name) else {
+            continue;
+        };
+        let mut input = model.clone();
+        input.rust_name = input_name.clone();
+        input.doc.notes.push(format!(
+            "The form of `{}` that requests send: without the properties only the server sets.",
+            model.rust_name
+        ));
+        rename_members(&mut input.kind, &copied);
+        drop_fields(&mut input.kind, |field| field.read_only);
+        inputs.push(input);
+    }
+    for model in models.iter_mut() {
+        let name = &model.rust_name;
+        if returned.contains(name) {
+            drop_fields(&mut model.kind, |field| field.write_only);
+        } else if requested.contains(name) {
+            drop_fields(&mut model.kind, |field| field.read_only);
+        }
+    }
+    models.extend(inputs);
+    for operation in operations.iter_mut() {
+        for content in operation
+            .body
+            .iter_mut()
+            .flat_map(|body| body.contents.iter_mut())
+        {
+            if let BodyKind::Json(ty) | BodyKind::Form(ty) = &mut content.kind {
+                rename(ty, &copied);
+            }
+        }
+    }
+}
+
+/// Models that have a field for which `pick` holds, or that hold such a model.
+fn involving(models: &[Model], pick: impl Fn(&crate::ir::Field) -> bool) -> BTreeSet<String> {
+    let mut found: BTreeSet<String> = models
+        .iter()
+        .filter(|model| matches!(&model.kind, ModelKind::Struct(shape) if shape.fields.iter().any(&pick)))
+        .map(|model| model.rust_name.clone())
+        .collect();
+    loop {
+        let before = found.len();
+        for model in models {
+            if found.contains(&model.rust_name) {
+                continue;
+            }
+            let mut named = Vec::new();
+            for ty in member_types(model) {
+                names_in(ty, &mut named);
+            }
+            if named.iter().any(|name| found.contains(name)) {
+                found.insert(model.rust_name.clone());
+            }
+        }
+        if found.len() == before {
+            return found;
+        }
+    }
+}
+
+fn drop_fields(kind: &mut ModelKind, drop: impl Fn(&crate::ir::Field) -> bool) {
+    if let ModelKind::Struct(shape) = kind {
+        shape.fields.retain(|field| !drop(field));
+    }
+}
+
+fn rename_members(kind: &mut ModelKind, copied: &BTreeMap<String, String>) {
+    match kind {
+        ModelKind::Struct(shape) => {
+            for field in &mut shape.fields {
+                rename(&mut field.ty, copied);
+            }
+            if let Some(extra) = &mut shape.extra {
+                rename(&mut extra.value, copied);
+            }
+        }
+        ModelKind::Union(union) => union
+            .variants
+            .iter_mut()
+            .for_each(|v| rename(&mut v.ty, copied)),
+        ModelKind::Tagged(tagged) => tagged
+            .variants
+            .iter_mut()
+            .for_each(|v| rename(&mut v.ty, copied)),
+        ModelKind::Alias(ty) => rename(ty, copied),
+        ModelKind::Enum(_) | ModelKind::IntegerEnum(_) => {}
+    }
+}
+
+fn rename(ty: &mut TypeRef, copied: &BTreeMap<String, String>) {
+    match ty {
+        TypeRef::Named(name) => {
+            if let Some(input) = copied.get(name) {
+                *name = input.clone();
+            }
+        }
+        TypeRef::Vec(inner)
+        | TypeRef::Map(inner)
+        | TypeRef::Option(inner)
+        | TypeRef::Box(inner) => rename(inner, copied),
+        TypeRef::Tuple(items) => items.iter_mut().for_each(|item| rename(item, copied)),
+        _ => {}
+    }
+}
+
 /// Struct variants of a union live behind a `Box`: a union's size is its largest variant's,
 /// and one large struct would make every string or number variant that large too.
 fn box_struct_variants(models: &mut [Model]) {
@@ -79,14 +205,16 @@ fn box_struct_variants(models: &mut [Model]) {
         .filter(|model| matches!(model.kind, ModelKind::Struct(_)))
         .map(|model| model.rust_name.clone())
         .collect();
+    let boxed = |ty: &mut TypeRef| {
+        if matches!(&*ty, TypeRef::Named(name) if structs.contains(name)) {
+            *ty = TypeRef::Box(Box::new(ty.clone()));
+        }
+    };
     for model in models.iter_mut() {
-        let ModelKind::Union(union) = &mut model.kind else {
-            continue;
-        };
-        for variant in &mut union.variants {
-            if matches!(&variant.ty, TypeRef::Named(name) if structs.contains(name)) {
-                variant.ty = TypeRef::Box(Box::new(variant.ty.clone()));
-            }
+        match &mut model.kind {
+            ModelKind::Union(union) => union.variants.iter_mut().for_each(|v| boxed(&mut v.ty)),
+            ModelKind::Tagged(tagged) => tagged.variants.iter_mut().for_each(|v| boxed(&mut v.ty)),
+            _ => {}
         }
     }
 }
@@ -111,6 +239,7 @@ fn reachable(models: &[Model], roots: Vec<TypeRef>) -> BTreeSet<String> {
             | TypeRef::Map(inner)
             | TypeRef::Option(inner)
             | TypeRef::Box(inner) => stack.push(*inner),
+            TypeRef::Tuple(items) => stack.extend(items),
             _ => {}
         }
     }
@@ -126,8 +255,22 @@ fn member_types(model: &Model) -> Vec<&TypeRef> {
             .chain(shape.extra.iter().map(|e| &e.value))
             .collect(),
         ModelKind::Union(union) => union.variants.iter().map(|v| &v.ty).collect(),
+        ModelKind::Tagged(tagged) => tagged.variants.iter().map(|v| &v.ty).collect(),
         ModelKind::Alias(ty) => vec![ty],
-        ModelKind::Enum(_) => Vec::new(),
+        ModelKind::Enum(_) | ModelKind::IntegerEnum(_) => Vec::new(),
+    }
+}
+
+/// The named types a type mentions, at any depth.
+pub(super) fn names_in(ty: &TypeRef, out: &mut Vec<String>) {
+    match ty {
+        TypeRef::Named(name) => out.push(name.clone()),
+        TypeRef::Vec(inner)
+        | TypeRef::Map(inner)
+        | TypeRef::Option(inner)
+        | TypeRef::Box(inner) => names_in(inner, out),
+        TypeRef::Tuple(items) => items.iter().for_each(|item| names_in(item, out)),
+        _ => {}
     }
 }
 
@@ -136,6 +279,7 @@ fn held_by_value(ty: &TypeRef, out: &mut Vec<String>) {
     match ty {
         TypeRef::Named(name) => out.push(name.clone()),
         TypeRef::Option(inner) => held_by_value(inner, out),
+        TypeRef::Tuple(items) => items.iter().for_each(|item| held_by_value(item, out)),
         _ => {}
     }
 }
@@ -170,6 +314,7 @@ fn break_cycles(models: &mut [Model]) {
         let slots: Vec<&mut TypeRef> = match &mut model.kind {
             ModelKind::Struct(shape) => shape.fields.iter_mut().map(|f| &mut f.ty).collect(),
             ModelKind::Union(union) => union.variants.iter_mut().map(|v| &mut v.ty).collect(),
+            ModelKind::Tagged(tagged) => tagged.variants.iter_mut().map(|v| &mut v.ty).collect(),
             _ => Vec::new(),
         };
         for slot in slots {
@@ -182,6 +327,7 @@ fn box_if(ty: &mut TypeRef, closes_cycle: &dyn Fn(&str) -> bool) {
     match ty {
         TypeRef::Named(name) if closes_cycle(name) => *ty = TypeRef::Box(Box::new(ty.clone())),
         TypeRef::Option(inner) => box_if(inner, closes_cycle),
+        TypeRef::Tuple(items) => items.iter_mut().for_each(|item| box_if(item, closes_cycle)),
         _ => {}
     }
 }

@@ -1,6 +1,5 @@
-//! Limits that keep lowering bounded and its output compilable on any input: how deep
-//! schemas may nest, `allOf`s that include themselves, and component schemas that are
-//! only `$ref`s leading back to themselves (`A: {$ref: B}`, `B: {$ref: A}` would become
+//! A check that keeps lowering's output compilable on any input: component schemas that
+//! are only `$ref`s leading back to themselves (`A: {$ref: B}`, `B: {$ref: A}` would become
 //! `type A = B; type B = A;`, which does not compile).
 
 use std::collections::BTreeMap;
@@ -8,26 +7,15 @@ use std::collections::BTreeMap;
 use super::Lowerer;
 use crate::ir::{ModelKind, TypeRef};
 
-/// How many schemas may nest inside one another (objects in arrays in maps...). Real
-/// specs stay under a dozen; the limit keeps lowering's recursion far from the stack's end.
-pub(crate) const MAX_SCHEMA_DEPTH: usize = 64;
-
-/// Lowering's place in the schemas it is inside of.
-#[derive(Debug, Default)]
-pub(crate) struct Guard {
-    /// Schemas being lowered, one inside another.
-    pub(crate) depth: usize,
-    /// Pointers of the schemas whose `allOf`s are being merged, outermost first.
-    pub(crate) all_of: Vec<String>,
-}
-
 impl Lowerer<'_> {
     /// Reports every cycle of component schemas that are type aliases of one another.
     pub(super) fn check_alias_cycles(&mut self) {
         let spec_names: BTreeMap<&str, &str> = self
-            .component_types
+            .doc
+            .components
+            .schemas
             .iter()
-            .map(|(spec, rust)| (rust.as_str(), spec.as_str()))
+            .filter_map(|(spec, id)| Some((self.component_types.get(id)?.as_str(), spec.as_str())))
             .collect();
         let aliases: BTreeMap<&str, (Vec<&str>, &str)> = self
             .models
@@ -118,6 +106,7 @@ fn names_in<'t>(ty: &'t TypeRef, out: &mut Vec<&'t str>) {
         | TypeRef::Map(inner)
         | TypeRef::Option(inner)
         | TypeRef::Box(inner) => names_in(inner, out),
+        TypeRef::Tuple(items) => items.iter().for_each(|item| names_in(item, out)),
         _ => {}
     }
 }

@@ -32,7 +32,7 @@ pub enum Error<E> {
     /// The body did not decode as the type documented for its status; it is kept as received.
     Decode {
         response: Box<ErrorResponse<Vec<u8>>>,
-        source: serde_json::Error,
+        source: DecodeError,
     },
     /// The request could not be sent, or the response could not be read. `state` says how
     /// far the request got, and so whether the server may have acted on it; `response` is
@@ -42,8 +42,68 @@ pub enum Error<E> {
         state: RequestState,
         response: Option<Box<ErrorResponse<Vec<u8>>>>,
     },
-    /// The request could not be built (a value that cannot appear in a URL or header).
+    /// The request could not be built (a value that cannot appear in a URL or header,
+    /// credentials the operation needs and the client does not have).
     InvalidRequest(String),
+}
+
+/// Why a response body did not decode as its documented type.
+#[derive(Debug)]
+#[non_exhaustive]
+pub enum DecodeError {
+    /// The body is not JSON of the documented shape.
+    Json(serde_json::Error),
+    /// The body is documented as text and is not UTF-8.
+    Text(std::string::FromUtf8Error),
+}
+
+impl fmt::Display for DecodeError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            DecodeError::Json(error) => error.fmt(f),
+            DecodeError::Text(error) => write!(f, "the text is not UTF-8: {error}"),
+        }
+    }
+}
+
+impl std::error::Error for DecodeError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            DecodeError::Json(error) => Some(error),
+            DecodeError::Text(error) => Some(error),
+        }
+    }
+}
+
+/// Why a client could not be set up.
+#[derive(Debug)]
+#[non_exhaustive]
+pub enum SetupError {
+    /// reqwest could not build its HTTP client, for instance when the platform's root
+    /// certificates cannot be loaded.
+    Http(reqwest::Error),
+    /// The base URL is not an absolute `http` or `https` URL that paths can be added to.
+    BaseUrl { url: String, reason: String },
+}
+
+impl fmt::Display for SetupError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            SetupError::Http(error) => write!(f, "the HTTP client could not be set up: {error}"),
+            SetupError::BaseUrl { url, reason } => {
+                write!(f, "the base URL `{url}` cannot be used: {reason}")
+            }
+        }
+    }
+}
+
+impl std::error::Error for SetupError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            SetupError::Http(error) => Some(error),
+            SetupError::BaseUrl { .. } => None,
+        }
+    }
 }
 
 /// How far a request got before its call ended: whether the server may have seen it, and
@@ -88,7 +148,10 @@ impl<E> Error<E> {
             Error::UnexpectedStatus(response)
             | Error::RateLimited { response, .. }
             | Error::Decode { response, .. }
-            | Error::Transport { response: Some(response), .. } => Some(&response.body),
+            | Error::Transport {
+                response: Some(response),
+                ..
+            } => Some(&response.body),
             _ => None,
         }
     }
@@ -108,9 +171,10 @@ impl<E> Error<E> {
         match self {
             Error::Transport { state, .. } => *state,
             Error::InvalidRequest(_) => RequestState::NotSent,
-            Error::Api(_) | Error::UnexpectedStatus(_) | Error::RateLimited { .. } | Error::Decode { .. } => {
-                RequestState::Sent
-            }
+            Error::Api(_)
+            | Error::UnexpectedStatus(_)
+            | Error::RateLimited { .. }
+            | Error::Decode { .. } => RequestState::Sent,
         }
     }
 
@@ -126,7 +190,10 @@ impl<E> Error<E> {
             Error::UnexpectedStatus(response)
             | Error::RateLimited { response, .. }
             | Error::Decode { response, .. }
-            | Error::Transport { response: Some(response), .. } => Some((response.status, &response.headers)),
+            | Error::Transport {
+                response: Some(response),
+                ..
+            } => Some((response.status, &response.headers)),
             Error::Transport { response: None, .. } | Error::InvalidRequest(_) => None,
         }
     }
@@ -183,6 +250,8 @@ impl<E: fmt::Debug> std::error::Error for Error<E> {
 /// A request that reqwest could not build: a value that cannot appear in a URL or header.
 /// The reason is reqwest's, with its causes (they never quote the value).
 pub(crate) fn invalid_request<E>(error: reqwest::Error) -> Error<E> {
+    // The URL may carry an API key in its query.
+    let error = error.without_url();
     let mut reason = error.to_string();
     let mut source = std::error::Error::source(&error);
     while let Some(cause) = source {
@@ -194,6 +263,159 @@ pub(crate) fn invalid_request<E>(error: reqwest::Error) -> Error<E> {
 }
 
 /// A status the operation does not document.
-pub(crate) fn unexpected_status<E>(status: StatusCode, headers: HeaderMap, body: &[u8]) -> Error<E> {
-    Error::UnexpectedStatus(Box::new(ErrorResponse { status, headers, body: body.to_vec() }))
+pub(crate) fn unexpected_status<E>(
+    status: StatusCode,
+    headers: HeaderMap,
+    body: &[u8],
+) -> Error<E> {
+    Error::UnexpectedStatus(Box::new(ErrorResponse {
+        status,
+        headers,
+        body: body.to_vec(),
+    }))
+}
+
+/// A documented error, its body already read as `body`.
+#[cfg(any(
+    feature = "decode-error",
+    feature = "empty-error",
+    feature = "text-error"
+))]
+pub(crate) fn api_error<E>(status: StatusCode, headers: HeaderMap, body: E) -> Error<E> {
+    Error::Api(Box::new(ErrorResponse {
+        status,
+        headers,
+        body,
+    }))
+}
+
+/// A body that did not decode as documented.
+#[cfg(any(
+    feature = "decode-json",
+    feature = "decode-error",
+    feature = "text",
+    feature = "text-error"
+))]
+fn undecodable<E>(
+    status: StatusCode,
+    headers: HeaderMap,
+    body: &[u8],
+    source: DecodeError,
+) -> Error<E> {
+    Error::Decode {
+        response: Box::new(ErrorResponse {
+            status,
+            headers,
+            body: body.to_vec(),
+        }),
+        source,
+    }
+}
+
+/// Decodes a JSON success body.
+#[cfg(feature = "decode-json")]
+pub(crate) fn decode_body<T: serde::de::DeserializeOwned, E>(
+    status: StatusCode,
+    headers: HeaderMap,
+    body: &[u8],
+) -> Result<T, Error<E>> {
+    serde_json::from_slice(body)
+        .map_err(|source| undecodable(status, headers, body, DecodeError::Json(source)))
+}
+
+/// Decodes a documented JSON error body and wraps it in the operation's error enum.
+#[cfg(feature = "decode-error")]
+pub(crate) fn decode_error<T: serde::de::DeserializeOwned, E>(
+    status: StatusCode,
+    headers: HeaderMap,
+    body: &[u8],
+    wrap: fn(T) -> E,
+) -> Error<E> {
+    match serde_json::from_slice(body) {
+        Ok(decoded) => api_error(status, headers, wrap(decoded)),
+        Err(source) => undecodable(status, headers, body, DecodeError::Json(source)),
+    }
+}
+
+/// A text body, which must be UTF-8.
+#[cfg(feature = "text")]
+pub(crate) fn decode_text<E>(
+    status: StatusCode,
+    headers: HeaderMap,
+    body: &[u8],
+) -> Result<String, Error<E>> {
+    String::from_utf8(body.to_vec())
+        .map_err(|source| undecodable(status, headers, body, DecodeError::Text(source)))
+}
+
+/// Decodes a documented text error body and wraps it in the operation's error enum.
+#[cfg(feature = "text-error")]
+pub(crate) fn text_error<E>(
+    status: StatusCode,
+    headers: HeaderMap,
+    body: &[u8],
+    wrap: fn(String) -> E,
+) -> Error<E> {
+    match String::from_utf8(body.to_vec()) {
+        Ok(text) => api_error(status, headers, wrap(text)),
+        Err(source) => undecodable(status, headers, body, DecodeError::Text(source)),
+    }
+}
+
+/// A 429 the operation does not document, with the rate-limit figures read as it arrived.
+#[cfg(feature = "rate-limited")]
+pub(crate) fn rate_limited<E>(status: StatusCode, headers: HeaderMap, body: &[u8]) -> Error<E> {
+    let rate_limit = RateLimit::from_headers(&headers);
+    Error::RateLimited {
+        response: Box::new(ErrorResponse {
+            status,
+            headers,
+            body: body.to_vec(),
+        }),
+        rate_limit,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_status_alone_decides_and_bodies_are_kept() {
+        let headers = HeaderMap::new();
+        let error: Error<()> = unexpected_status(StatusCode::IM_A_TEAPOT, headers.clone(), b"tea");
+        assert_eq!(error.status(), Some(StatusCode::IM_A_TEAPOT));
+        assert_eq!(error.raw_body(), Some(&b"tea"[..]));
+        assert_eq!(error.request_state(), RequestState::Sent);
+        let decoded: Result<Vec<u32>, Error<()>> =
+            decode_body(StatusCode::OK, headers.clone(), b"[1, 2]");
+        assert_eq!(decoded.ok(), Some(vec![1, 2]));
+        let broken: Result<Vec<u32>, Error<()>> =
+            decode_body(StatusCode::OK, headers.clone(), b"{");
+        assert!(matches!(
+            broken,
+            Err(Error::Decode {
+                source: DecodeError::Json(_),
+                ..
+            })
+        ));
+        let text: Result<String, Error<()>> =
+            decode_text(StatusCode::OK, headers.clone(), &[0xff, 0xfe]);
+        assert!(matches!(
+            text,
+            Err(Error::Decode {
+                source: DecodeError::Text(_),
+                ..
+            })
+        ));
+        let wrapped: Error<Option<u32>> = decode_error(StatusCode::NOT_FOUND, headers, b"7", Some);
+        assert!(matches!(wrapped, Error::Api(response) if response.body == Some(7)));
+    }
+
+    #[test]
+    fn invalid_requests_were_never_sent() {
+        let error: Error<()> = Error::InvalidRequest("no".into());
+        assert!(!error.may_have_been_sent());
+        assert_eq!(error.to_string(), "the request could not be built: no");
+    }
 }

@@ -75,7 +75,10 @@ impl RetryPolicy {
     /// 30 seconds between attempts, and never again after a failure that may have reached
     /// the server unless its method is idempotent.
     pub const fn new(max_attempts: u32) -> Self {
-        RetryPolicy { max_attempts, ..Self::never() }
+        RetryPolicy {
+            max_attempts,
+            ..Self::never()
+        }
     }
 
     /// Sets the wait after the first attempt.
@@ -104,7 +107,12 @@ impl RetryPolicy {
     /// A 429 that says only that the daily allowance is used up is final: only a new day
     /// helps, and no header says when that is. So is a request reqwest could not build: it
     /// would fail the same way again.
-    fn delay_after<T>(&self, method: &Method, attempt: u32, outcome: &Result<Received, Error<T>>) -> Option<Duration> {
+    fn delay_after<T>(
+        &self,
+        method: &Method,
+        attempt: u32,
+        outcome: Result<&Received, &Error<T>>,
+    ) -> Option<Duration> {
         if attempt >= self.max_attempts {
             return None;
         }
@@ -134,7 +142,9 @@ impl RetryPolicy {
     /// `base_delay` doubled `attempt - 1` times, at most `max_delay`, with the upper half
     /// jittered so that clients that failed together do not come back together.
     fn backoff(&self, attempt: u32) -> Duration {
-        let factor = 1u32.checked_shl(attempt.saturating_sub(1)).unwrap_or(u32::MAX);
+        let factor = 1u32
+            .checked_shl(attempt.saturating_sub(1))
+            .unwrap_or(u32::MAX);
         let delay = self.base_delay.saturating_mul(factor).min(self.max_delay);
         let half = delay / 2;
         half + jitter(delay - half)
@@ -150,14 +160,26 @@ impl Default for RetryPolicy {
 
 /// Methods that can be sent twice with the effect of once (RFC 9110, section 9.2.2).
 fn is_idempotent(method: &Method) -> bool {
-    [Method::GET, Method::HEAD, Method::OPTIONS, Method::TRACE, Method::PUT, Method::DELETE].contains(method)
+    [
+        Method::GET,
+        Method::HEAD,
+        Method::OPTIONS,
+        Method::TRACE,
+        Method::PUT,
+        Method::DELETE,
+    ]
+    .contains(method)
 }
 
 /// A random duration from zero up to `max`. The randomness comes from the standard
 /// library's randomly keyed hasher, which is plenty for spreading retries.
 fn jitter(max: Duration) -> Duration {
     let mut hasher = std::collections::hash_map::RandomState::new().build_hasher();
-    hasher.write_u128(SystemTime::now().duration_since(UNIX_EPOCH).map_or(0, |since| since.as_nanos()));
+    hasher.write_u128(
+        SystemTime::now()
+            .duration_since(UNIX_EPOCH)
+            .map_or(0, |since| since.as_nanos()),
+    );
     let max_nanos = u64::try_from(max.as_nanos()).unwrap_or(u64::MAX);
     let nanos = (u128::from(max_nanos) * u128::from(hasher.finish())) >> 64;
     Duration::from_nanos(u64::try_from(nanos).unwrap_or(max_nanos))
@@ -179,18 +201,75 @@ pub(crate) async fn send<E>(
     http: &reqwest::Client,
     policy: &RetryPolicy,
     timeout: Option<Duration>,
-    mut request: reqwest::Request,
+    request: reqwest::Request,
 ) -> Result<Received, Error<E>> {
+    match attempts(http, policy, timeout, request, false).await? {
+        Attempt::Read(received) => Ok(received),
+        // Only asked for when `open_success` is set.
+        Attempt::Open { response, attempts } => read_whole(response, attempts).await,
+    }
+}
+
+/// Like [`send`], but a success (2xx, or 101 for an upgrade) comes back before its body
+/// is read.
+#[cfg(any(feature = "stream", feature = "upgrade"))]
+pub(crate) async fn send_open<E>(
+    http: &reqwest::Client,
+    policy: &RetryPolicy,
+    timeout: Option<Duration>,
+    request: reqwest::Request,
+) -> Result<Attempt, Error<E>> {
+    attempts(http, policy, timeout, request, true).await
+}
+
+/// What an attempt ended with.
+pub(crate) enum Attempt {
+    /// The whole response.
+    Read(Received),
+    /// A success whose body is left to the caller.
+    Open {
+        response: reqwest::Response,
+        attempts: u32,
+    },
+}
+
+async fn attempts<E>(
+    http: &reqwest::Client,
+    policy: &RetryPolicy,
+    timeout: Option<Duration>,
+    mut request: reqwest::Request,
+    open_success: bool,
+) -> Result<Attempt, Error<E>> {
     if request.timeout().is_none() {
         *request.timeout_mut() = timeout;
     }
     let method = request.method().clone();
     let mut attempt = 1;
     loop {
-        let copy = if attempt < policy.max_attempts { request.try_clone() } else { None };
-        let outcome = send_once(http, request, attempt).await;
-        let (Some(copy), Some(delay)) = (copy, policy.delay_after(&method, attempt, &outcome)) else {
-            return outcome;
+        let copy = if attempt < policy.max_attempts {
+            request.try_clone()
+        } else {
+            None
+        };
+        let outcome = match dispatch(http, request).await {
+            Ok(response) => {
+                let status = response.status();
+                if open_success
+                    && (status.is_success() || status == StatusCode::SWITCHING_PROTOCOLS)
+                {
+                    // A success is final: nothing would send it again.
+                    return Ok(Attempt::Open {
+                        response,
+                        attempts: attempt,
+                    });
+                }
+                read_whole(response, attempt).await
+            }
+            Err(error) => Err(error),
+        };
+        let delay = policy.delay_after(&method, attempt, outcome.as_ref());
+        let (Some(copy), Some(delay)) = (copy, delay) else {
+            return outcome.map(Attempt::Read);
         };
         tokio::time::sleep(delay).await;
         request = copy;
@@ -198,33 +277,115 @@ pub(crate) async fn send<E>(
     }
 }
 
-/// One attempt. How far a failure got decides its [`RequestState`]: a failure to connect
-/// (which includes name resolution, a connect timeout and the TLS handshake) or to build
-/// the request is before sending; any other failure before the status line arrives may
-/// be after the server received the request; a failure while reading the body is after.
-async fn send_once<E>(http: &reqwest::Client, request: reqwest::Request, attempt: u32) -> Result<Received, Error<E>> {
-    let mut response = http.execute(request).await.map_err(|source| {
+/// Sends one attempt and waits for the status line. How far a failure got decides its
+/// [`RequestState`]: a failure to connect (which includes name resolution, a connect
+/// timeout and the TLS handshake) or to build the request is before sending; any other
+/// failure before the status line arrives may be after the server received the request.
+async fn dispatch<E>(
+    http: &reqwest::Client,
+    request: reqwest::Request,
+) -> Result<reqwest::Response, Error<E>> {
+    http.execute(request).await.map_err(|source| {
         let state = if source.is_connect() || source.is_builder() {
             RequestState::NotSent
         } else {
             RequestState::MaybeSent
         };
-        Error::Transport { source, state, response: None }
-    })?;
+        Error::Transport {
+            source: redact(source),
+            state,
+            response: None,
+        }
+    })
+}
+
+/// Reads a whole body; a failure while reading it is after the server answered.
+async fn read_whole<E>(
+    mut response: reqwest::Response,
+    attempt: u32,
+) -> Result<Received, Error<E>> {
     let status = response.status();
     let headers = std::mem::take(response.headers_mut());
     let mut body = Vec::new();
     loop {
         match response.chunk().await {
             Ok(Some(chunk)) => body.extend_from_slice(&chunk),
-            Ok(None) => return Ok(Received { status, headers, body, attempts: attempt }),
+            Ok(None) => {
+                return Ok(Received {
+                    status,
+                    headers,
+                    body,
+                    attempts: attempt,
+                })
+            }
             Err(source) => {
                 return Err(Error::Transport {
-                    source,
+                    source: redact(source),
                     state: RequestState::Sent,
-                    response: Some(Box::new(ErrorResponse { status, headers, body })),
+                    response: Some(Box::new(ErrorResponse {
+                        status,
+                        headers,
+                        body,
+                    })),
                 })
             }
         }
+    }
+}
+
+/// reqwest's errors name the URL, whose query may carry an API key: it is left out.
+pub(crate) fn redact(mut error: reqwest::Error) -> reqwest::Error {
+    if let Some(url) = error.url_mut() {
+        url.set_query(None);
+    }
+    error
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn backoff_doubles_up_to_the_limit_with_jitter_in_the_upper_half() {
+        let policy = RetryPolicy::new(5)
+            .with_base_delay(Duration::from_millis(100))
+            .with_max_delay(Duration::from_millis(300));
+        for (attempt, full) in [(1, 100), (2, 200), (3, 300), (4, 300)] {
+            let delay = policy.backoff(attempt);
+            assert!(
+                delay >= Duration::from_millis(full / 2) && delay <= Duration::from_millis(full),
+                "{attempt}: {delay:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn a_post_that_may_have_been_sent_is_not_retried_by_default() {
+        let policy = RetryPolicy::new(3);
+        let not_sent: Error<()> = Error::InvalidRequest(String::new());
+        assert!(
+            policy
+                .delay_after(&Method::POST, 1, Err(&not_sent))
+                .is_some(),
+            "not sent: safe to retry"
+        );
+        let answered = Received {
+            status: StatusCode::INTERNAL_SERVER_ERROR,
+            headers: HeaderMap::new(),
+            body: Vec::new(),
+            attempts: 1,
+        };
+        assert!(
+            policy
+                .delay_after::<()>(&Method::GET, 1, Ok(&answered))
+                .is_none(),
+            "5xx is never retried"
+        );
+        assert!(
+            policy
+                .delay_after(&Method::GET, 3, Err(&not_sent))
+                .is_none(),
+            "attempts used up"
+        );
     }
 }

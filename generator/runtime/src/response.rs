@@ -81,7 +81,8 @@ impl RateLimit {
     /// header says when the day starts again.
     pub fn delay(&self) -> Option<Duration> {
         let burst_used_up = self.burst_remaining == Some(0);
-        self.retry_after.or(self.burst_interval.filter(|_| burst_used_up))
+        self.retry_after
+            .or(self.burst_interval.filter(|_| burst_used_up))
     }
 }
 
@@ -89,7 +90,11 @@ impl RateLimit {
 fn retry_after(text: &str, received: SystemTime) -> Option<Duration> {
     match digits(text) {
         Some(seconds) => Some(Duration::from_secs(seconds)),
-        None => Some(http_date(text)?.duration_since(received).unwrap_or(Duration::ZERO)),
+        None => Some(
+            http_date(text)?
+                .duration_since(received)
+                .unwrap_or(Duration::ZERO),
+        ),
     }
 }
 
@@ -107,7 +112,9 @@ fn digits(text: &str) -> Option<u64> {
 /// 2000s. Days are counted with Howard Hinnant's `days_from_civil`, for years from 1970 on
 /// only, so that nothing can be negative.
 fn http_date(text: &str) -> Option<SystemTime> {
-    const MONTHS: [&str; 12] = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
+    const MONTHS: [&str; 12] = [
+        "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+    ];
     let mut words = text.split([' ', ',', '-']).filter(|word| !word.is_empty());
     let _weekday = words.next()?;
     let words: Vec<&str> = words.collect();

@@ -1,0 +1,345 @@
+//! Parameters written from values, as OpenAPI's `style` and `explode` say (OpenAPI 3.1,
+//! "Style Values"). Every value goes through its JSON form first, so one function per
+//! place serves every type: strings, numbers, enums, lists and objects.
+
+use serde::Serialize;
+use serde_json::Value;
+
+use crate::error::Error;
+
+/// `value` as JSON, or why it cannot be written.
+fn json<E>(name: &str, value: &impl Serialize) -> Result<Value, Error<E>> {
+    serde_json::to_value(value).map_err(|error| {
+        Error::InvalidRequest(format!("parameter `{name}` could not be encoded: {error}"))
+    })
+}
+
+/// A scalar's text: strings as they are, numbers and booleans as JSON writes them.
+fn scalar<E>(name: &str, value: &Value) -> Result<String, Error<E>> {
+    match value {
+        Value::String(text) => Ok(text.clone()),
+        Value::Number(_) | Value::Bool(_) => Ok(value.to_string()),
+        Value::Null => Ok(String::new()),
+        Value::Array(_) | Value::Object(_) => Err(Error::InvalidRequest(format!(
+            "parameter `{name}` holds nested lists or objects, which its style cannot write"
+        ))),
+    }
+}
+
+/// The texts of a list's items, or of an object's keys and values (`k, v, k, v`), or of a
+/// scalar alone.
+fn pieces<E>(name: &str, value: &Value) -> Result<Vec<String>, Error<E>> {
+    match value {
+        Value::Array(items) => items.iter().map(|item| scalar(name, item)).collect(),
+        Value::Object(map) => {
+            let mut out = Vec::with_capacity(map.len() * 2);
+            for (key, item) in map {
+                out.push(key.clone());
+                out.push(scalar(name, item)?);
+            }
+            Ok(out)
+        }
+        other => Ok(vec![scalar(name, other)?]),
+    }
+}
+
+/// An object's `k=v` pairs.
+#[cfg(any(feature = "path", feature = "header", feature = "cookie-params"))]
+fn pairs<E>(name: &str, map: &serde_json::Map<String, Value>) -> Result<Vec<String>, Error<E>> {
+    map.iter()
+        .map(|(key, item)| Ok(format!("{key}={}", scalar(name, item)?)))
+        .collect()
+}
+
+/// Appends the query pairs of parameter `name` with `style` (`form`, `spaceDelimited`,
+/// `pipeDelimited`, `deepObject`, or `json` for a parameter described as JSON content).
+/// `null` and absent values add nothing.
+#[cfg(feature = "query")]
+pub(crate) fn query<E>(
+    pairs_out: &mut Vec<(String, String)>,
+    name: &str,
+    value: &impl Serialize,
+    style: &str,
+    explode: bool,
+) -> Result<(), Error<E>> {
+    let value = json(name, value)?;
+    if value.is_null() {
+        return Ok(());
+    }
+    match (style, &value) {
+        ("json", _) => pairs_out.push((name.to_string(), value.to_string())),
+        ("deepObject", Value::Object(map)) => deep_object(pairs_out, name, map)?,
+        ("deepObject", _) => {
+            return Err(Error::InvalidRequest(format!(
+                "parameter `{name}` has style `deepObject` but is not an object"
+            )))
+        }
+        ("form", Value::Array(items)) if explode => {
+            for item in items {
+                pairs_out.push((name.to_string(), scalar(name, item)?));
+            }
+        }
+        ("form", Value::Object(map)) if explode => {
+            for (key, item) in map {
+                pairs_out.push((key.clone(), scalar(name, item)?));
+            }
+        }
+        ("spaceDelimited", _) => {
+            pairs_out.push((name.to_string(), pieces(name, &value)?.join(" ")))
+        }
+        ("pipeDelimited", _) => pairs_out.push((name.to_string(), pieces(name, &value)?.join("|"))),
+        _ => pairs_out.push((name.to_string(), pieces(name, &value)?.join(","))),
+    }
+    Ok(())
+}
+
+/// `name[key]=value` for each key, nested objects as `name[key][inner]`.
+#[cfg(feature = "query")]
+fn deep_object<E>(
+    pairs_out: &mut Vec<(String, String)>,
+    prefix: &str,
+    map: &serde_json::Map<String, Value>,
+) -> Result<(), Error<E>> {
+    for (key, item) in map {
+        let name = format!("{prefix}[{key}]");
+        match item {
+            Value::Null => {}
+            Value::Object(inner) => deep_object(pairs_out, &name, inner)?,
+            Value::Array(items) => {
+                for item in items {
+                    pairs_out.push((name.clone(), scalar(&name, item)?));
+                }
+            }
+            other => pairs_out.push((name, scalar(prefix, other)?)),
+        }
+    }
+    Ok(())
+}
+
+/// The text of path parameter `name` with `style` (`simple`, `label` or `matrix`), before
+/// percent-encoding.
+#[cfg(feature = "path")]
+pub(crate) fn path<E>(
+    name: &str,
+    value: &impl Serialize,
+    style: &str,
+    explode: bool,
+) -> Result<String, Error<E>> {
+    let value = json(name, value)?;
+    let listed = |separator: &str| -> Result<String, Error<E>> {
+        match &value {
+            Value::Object(map) if explode => Ok(pairs(name, map)?.join(separator)),
+            _ => Ok(pieces(name, &value)?.join(",")),
+        }
+    };
+    Ok(match style {
+        "label" => match &value {
+            Value::Array(_) if explode => format!(".{}", pieces(name, &value)?.join(".")),
+            _ => format!(".{}", listed(".")?),
+        },
+        "matrix" => match &value {
+            Value::Array(items) if explode => items
+                .iter()
+                .map(|item| Ok(format!(";{name}={}", scalar(name, item)?)))
+                .collect::<Result<String, Error<E>>>()?,
+            Value::Object(map) if explode => pairs(name, map)?
+                .iter()
+                .map(|pair| format!(";{pair}"))
+                .collect(),
+            _ => format!(";{name}={}", listed(",")?),
+        },
+        _ => listed(",")?,
+    })
+}
+
+/// The value of header parameter `name` (`simple` style).
+#[cfg(feature = "header")]
+pub(crate) fn header<E>(
+    name: &str,
+    value: &impl Serialize,
+    explode: bool,
+) -> Result<reqwest::header::HeaderValue, Error<E>> {
+    let value = json(name, value)?;
+    let text = match &value {
+        Value::Object(map) if explode => pairs(name, map)?.join(","),
+        _ => pieces(name, &value)?.join(","),
+    };
+    reqwest::header::HeaderValue::from_str(&text).map_err(|_| {
+        Error::InvalidRequest(format!(
+            "the value of header `{name}` cannot appear in an HTTP header"
+        ))
+    })
+}
+
+/// Adds the `name=value` pairs of cookie parameter `name` (`form` style) to the request's
+/// `Cookie` header.
+#[cfg(feature = "cookie-params")]
+pub(crate) fn cookie<E>(
+    headers: &mut reqwest::header::HeaderMap,
+    name: &str,
+    value: &impl Serialize,
+    explode: bool,
+) -> Result<(), Error<E>> {
+    let value = json(name, value)?;
+    let mut cookies = Vec::new();
+    match &value {
+        Value::Null => {}
+        Value::Array(items) if explode => {
+            for item in items {
+                cookies.push(format!("{name}={}", scalar(name, item)?));
+            }
+        }
+        Value::Object(map) if explode => cookies.extend(pairs(name, map)?),
+        _ => cookies.push(format!("{name}={}", pieces(name, &value)?.join(","))),
+    }
+    add_cookies(headers, &cookies, false)
+}
+
+/// Adds `cookies` (`name=value` each) to the one `Cookie` header a request may have, marked
+/// sensitive when one of them carries a credential.
+#[cfg(any(feature = "cookie-params", feature = "cookie-key"))]
+pub(crate) fn add_cookies<E>(
+    headers: &mut reqwest::header::HeaderMap,
+    cookies: &[String],
+    secret: bool,
+) -> Result<(), Error<E>> {
+    use reqwest::header::{HeaderValue, COOKIE};
+    if cookies.is_empty() {
+        return Ok(());
+    }
+    let mut text = cookies.join("; ");
+    let mut sensitive = secret;
+    if let Some(existing) = headers.get(COOKIE) {
+        let existing_text = existing.to_str().map_err(|_| {
+            Error::InvalidRequest("a cookie value cannot appear in an HTTP header".to_string())
+        })?;
+        text = format!("{existing_text}; {text}");
+        sensitive |= existing.is_sensitive();
+    }
+    let mut header = HeaderValue::from_str(&text).map_err(|_| {
+        Error::InvalidRequest("a cookie value cannot appear in an HTTP header".to_string())
+    })?;
+    header.set_sensitive(sensitive);
+    headers.insert(COOKIE, header);
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn query_of(value: Value, style: &str, explode: bool) -> Vec<(String, String)> {
+        let mut out = Vec::new();
+        query::<()>(&mut out, "id", &value, style, explode).unwrap();
+        out
+    }
+
+    fn pair(name: &str, value: &str) -> (String, String) {
+        (name.to_string(), value.to_string())
+    }
+
+    // The examples of OpenAPI 3.1's style table, with `id` for the name.
+    #[test]
+    fn query_styles_follow_the_openapi_table() {
+        let list = json!(["blue", "black", "brown"]);
+        let object = json!({"R": 100, "G": 200, "B": 150});
+        assert_eq!(query_of(json!("blue"), "form", true), [pair("id", "blue")]);
+        assert_eq!(
+            query_of(list.clone(), "form", true),
+            [pair("id", "blue"), pair("id", "black"), pair("id", "brown")]
+        );
+        assert_eq!(
+            query_of(list.clone(), "form", false),
+            [pair("id", "blue,black,brown")]
+        );
+        assert_eq!(
+            query_of(object.clone(), "form", true),
+            [pair("R", "100"), pair("G", "200"), pair("B", "150")]
+        );
+        assert_eq!(
+            query_of(object.clone(), "form", false),
+            [pair("id", "R,100,G,200,B,150")]
+        );
+        assert_eq!(
+            query_of(list.clone(), "spaceDelimited", false),
+            [pair("id", "blue black brown")]
+        );
+        assert_eq!(
+            query_of(list, "pipeDelimited", false),
+            [pair("id", "blue|black|brown")]
+        );
+        assert_eq!(
+            query_of(object.clone(), "deepObject", true),
+            [
+                pair("id[R]", "100"),
+                pair("id[G]", "200"),
+                pair("id[B]", "150")
+            ]
+        );
+        assert_eq!(
+            query_of(json!({"a": {"b": true}}), "deepObject", true),
+            [pair("id[a][b]", "true")]
+        );
+        assert_eq!(
+            query_of(json!({"a": 1}), "json", false),
+            [pair("id", "{\"a\":1}")]
+        );
+        assert!(query_of(Value::Null, "form", true).is_empty());
+        let mut out = Vec::new();
+        assert!(query::<()>(&mut out, "id", &json!([[1]]), "form", true).is_err());
+    }
+
+    #[test]
+    fn path_styles_follow_the_openapi_table() {
+        let list = json!(["blue", "black", "brown"]);
+        let object = json!({"R": 100, "G": 200, "B": 150});
+        let path_of =
+            |value: &Value, style, explode| path::<()>("color", value, style, explode).unwrap();
+        assert_eq!(path_of(&json!(5), "simple", false), "5");
+        assert_eq!(path_of(&list, "simple", false), "blue,black,brown");
+        assert_eq!(path_of(&object, "simple", false), "R,100,G,200,B,150");
+        assert_eq!(path_of(&object, "simple", true), "R=100,G=200,B=150");
+        assert_eq!(path_of(&json!("blue"), "label", false), ".blue");
+        assert_eq!(path_of(&list, "label", false), ".blue,black,brown");
+        assert_eq!(path_of(&list, "label", true), ".blue.black.brown");
+        assert_eq!(path_of(&object, "label", true), ".R=100.G=200.B=150");
+        assert_eq!(path_of(&json!("blue"), "matrix", false), ";color=blue");
+        assert_eq!(path_of(&list, "matrix", false), ";color=blue,black,brown");
+        assert_eq!(
+            path_of(&list, "matrix", true),
+            ";color=blue;color=black;color=brown"
+        );
+        assert_eq!(path_of(&object, "matrix", true), ";R=100;G=200;B=150");
+        assert_eq!(
+            path_of(&object, "matrix", false),
+            ";color=R,100,G,200,B,150"
+        );
+    }
+
+    #[test]
+    fn headers_and_cookies() {
+        assert_eq!(header::<()>("X-Ids", &vec![1, 2], false).unwrap(), "1,2");
+        assert_eq!(
+            header::<()>("X-Obj", &json!({"a": 1, "b": 2}), true).unwrap(),
+            "a=1,b=2"
+        );
+        assert!(header::<()>("X-Bad", &"line\nbreak", false).is_err());
+        let mut headers = reqwest::header::HeaderMap::new();
+        cookie::<()>(&mut headers, "session", &"abc", true).unwrap();
+        cookie::<()>(&mut headers, "ids", &vec![1, 2], false).unwrap();
+        cookie::<()>(&mut headers, "none", &Option::<u8>::None, true).unwrap();
+        assert_eq!(headers[reqwest::header::COOKIE], "session=abc; ids=1,2");
+        assert!(!headers[reqwest::header::COOKIE].is_sensitive());
+        add_cookies::<()>(&mut headers, &["key=secret".to_string()], true).unwrap();
+        assert_eq!(
+            headers[reqwest::header::COOKIE],
+            "session=abc; ids=1,2; key=secret"
+        );
+        assert!(
+            headers[reqwest::header::COOKIE].is_sensitive(),
+            "a credential makes the header sensitive"
+        );
+        assert_eq!(headers.get_all(reqwest::header::COOKIE).iter().count(), 1);
+    }
+}

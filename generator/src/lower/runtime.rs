@@ -1,0 +1,316 @@
+//! Decisions about the crate as a whole, from the finished IR: which runtime pieces and
+//! reqwest features it needs (so that it carries no unused code and no unused dependency
+//! feature), and the example in its documentation.
+
+use crate::ir::{
+    Api, BaseUrl, BodyKind, CredentialKind, Docs, KeyLocation, ModelKind, Operation,
+    ParameterLocation, Piece, Presence, ResponseBody, Runtime, TypeRef, Usage,
+};
+
+pub(super) fn needs(api: &Api) -> Runtime {
+    let mut runtime = Runtime::default();
+    let mut add = |piece: Piece| {
+        runtime.pieces.insert(piece);
+    };
+    for operation in &api.operations {
+        for response in &operation.success {
+            match &response.body {
+                ResponseBody::Json(_) => add(Piece::DecodeJson),
+                ResponseBody::Text => add(Piece::Text),
+                ResponseBody::Upgrade => add(Piece::Upgrade),
+                ResponseBody::Bytes | ResponseBody::Empty => {}
+            }
+        }
+        for response in &operation.errors {
+            match &response.body {
+                ResponseBody::Json(_) => add(Piece::DecodeError),
+                ResponseBody::Text => add(Piece::TextError),
+                ResponseBody::Empty | ResponseBody::Bytes | ResponseBody::Upgrade => {
+                    add(Piece::EmptyError)
+                }
+            }
+        }
+        if !operation.documents_429 {
+            add(Piece::RateLimited);
+        }
+        if operation.stream_fn.is_some() {
+            add(Piece::Stream);
+        }
+        for parameter in &operation.parameters {
+            add(match parameter.location {
+                ParameterLocation::Path => Piece::Path,
+                ParameterLocation::Query => Piece::Query,
+                ParameterLocation::Header => Piece::Header,
+                ParameterLocation::Cookie => Piece::CookieParams,
+            });
+        }
+        for content in operation.body.iter().flat_map(|body| &body.contents) {
+            match &content.kind {
+                BodyKind::Form(_) => add(Piece::Form),
+                BodyKind::Multipart(name) => {
+                    if multipart_has_values(api, name) {
+                        add(Piece::Multipart);
+                    }
+                }
+                BodyKind::Json(_) | BodyKind::Text | BodyKind::Bytes | BodyKind::MultipartRaw => {}
+            }
+        }
+    }
+    for credential in &api.credentials {
+        add(Piece::Credentials);
+        match &credential.kind {
+            CredentialKind::Bearer => add(Piece::Bearer),
+            CredentialKind::Basic => add(Piece::BasicAuth),
+            CredentialKind::ApiKey {
+                location: KeyLocation::Header,
+                ..
+            } => add(Piece::SecretHeader),
+            CredentialKind::ApiKey {
+                location: KeyLocation::Cookie,
+                ..
+            } => add(Piece::CookieKey),
+            CredentialKind::ApiKey {
+                location: KeyLocation::Query,
+                ..
+            } => {}
+        }
+    }
+    for model in &api.models {
+        if matches!(&model.kind, ModelKind::Struct(shape) if shape.wire_format)
+            || matches!(model.kind, ModelKind::Union(_))
+        {
+            add(Piece::Derives);
+        }
+        if let ModelKind::Struct(shape) = &model.kind {
+            if shape.wire_format
+                && shape
+                    .fields
+                    .iter()
+                    .any(|f| f.presence() == Presence::OptionalNullable)
+            {
+                add(Piece::Nullable);
+            }
+            if shape
+                .fields
+                .iter()
+                .any(|f| holds(&f.ty, &|t| *t == TypeRef::File))
+            {
+                add(Piece::Files);
+            }
+        }
+        if model_types(model)
+            .iter()
+            .any(|ty| holds(ty, &|t| *t == TypeRef::Base64))
+        {
+            add(Piece::Base64);
+        }
+    }
+    let mut reqwest_features = Vec::new();
+    let bodies = || {
+        api.operations
+            .iter()
+            .flat_map(|op| op.body.iter().flat_map(|body| &body.contents))
+    };
+    if bodies().any(|content| matches!(content.kind, BodyKind::Form(_))) {
+        reqwest_features.push("form");
+    }
+    if bodies().any(|content| {
+        matches!(
+            content.kind,
+            BodyKind::Multipart(_) | BodyKind::MultipartRaw
+        )
+    }) {
+        reqwest_features.push("multipart");
+    }
+    runtime.reqwest_features = reqwest_features;
+    runtime
+}
+
+/// The models `client.rs` mentions by name: bodies, path parameters, parameter structs,
+/// responses, sorted.
+pub(super) fn client_models(api: &Api) -> Vec<String> {
+    let mut out = std::collections::BTreeSet::new();
+    let mut add = |ty: &TypeRef| {
+        let mut named = Vec::new();
+        super::finish::names_in(ty, &mut named);
+        out.extend(named);
+    };
+    for op in &api.operations {
+        for content in op.body.iter().flat_map(|body| &body.contents) {
+            match &content.kind {
+                BodyKind::Json(ty) | BodyKind::Form(ty) => add(ty),
+                BodyKind::Multipart(name) => add(&TypeRef::Named(name.clone())),
+                BodyKind::Text | BodyKind::Bytes | BodyKind::MultipartRaw => {}
+            }
+        }
+        for parameter in op
+            .parameters
+            .iter()
+            .filter(|p| p.location == ParameterLocation::Path)
+        {
+            add(&parameter.ty);
+        }
+        for response in op.success.iter().chain(&op.errors) {
+            if let Some(ty) = response.body.json() {
+                add(ty);
+            }
+        }
+        if let Some(params) = &op.params_struct {
+            add(&TypeRef::Named(params.clone()));
+        }
+    }
+    out.into_iter().collect()
+}
+
+/// Whether a multipart struct has fields other than files (sent through `add_value`).
+fn multipart_has_values(api: &Api, name: &str) -> bool {
+    api.models.iter().any(|model| {
+        model.rust_name == name
+            && matches!(&model.kind, ModelKind::Struct(shape)
+                if shape.fields.iter().any(|f| !holds(&f.ty, &|t| *t == TypeRef::File)))
+    })
+}
+
+fn model_types(model: &crate::ir::Model) -> Vec<&TypeRef> {
+    match &model.kind {
+        ModelKind::Struct(shape) => shape
+            .fields
+            .iter()
+            .map(|f| &f.ty)
+            .chain(shape.extra.iter().map(|e| &e.value))
+            .collect(),
+        ModelKind::Union(union) => union.variants.iter().map(|v| &v.ty).collect(),
+        ModelKind::Tagged(tagged) => tagged.variants.iter().map(|v| &v.ty).collect(),
+        ModelKind::Alias(ty) => vec![ty],
+        ModelKind::Enum(_) | ModelKind::IntegerEnum(_) => Vec::new(),
+    }
+}
+
+/// Whether `pick` holds for `ty` or a type inside it.
+fn holds(ty: &TypeRef, pick: &dyn Fn(&TypeRef) -> bool) -> bool {
+    if pick(ty) {
+        return true;
+    }
+    match ty {
+        TypeRef::Vec(inner)
+        | TypeRef::Map(inner)
+        | TypeRef::Option(inner)
+        | TypeRef::Box(inner) => holds(inner, pick),
+        TypeRef::Tuple(items) => items.iter().any(|item| holds(item, pick)),
+        _ => false,
+    }
+}
+
+/// The crate documentation's example: a client made with placeholder credentials, and a
+/// call of the first operation that can be written with literals.
+pub(super) fn usage(api: &Api) -> Usage {
+    let mut imports = vec!["Client".to_string()];
+    let mut arguments = Vec::new();
+    if let BaseUrl::Required { .. } = api.base_url {
+        arguments.push("\"https://api.example.com\".parse()?".to_string());
+    }
+    match api.credentials.as_slice() {
+        [] => {}
+        [single] if !matches!(single.kind, CredentialKind::Basic) => {
+            arguments.push("\"YOUR_CREDENTIAL\"".to_string())
+        }
+        several => {
+            imports.push("Credentials".to_string());
+            let setters: String = several
+                .iter()
+                .map(|credential| match credential.kind {
+                    CredentialKind::Basic => {
+                        format!(".{}(\"USER\", \"PASSWORD\")", credential.rust_name)
+                    }
+                    _ => format!(".{}(\"YOUR_CREDENTIAL\")", credential.rust_name),
+                })
+                .collect();
+            arguments.push(format!("Credentials::new(){setters}"));
+        }
+    }
+    let mut lines = vec![format!(
+        "let client = Client::new({})?;",
+        arguments.join(", ")
+    )];
+    match api.operations.iter().find_map(|op| example_call(api, op)) {
+        Some((more_imports, call)) => {
+            imports.extend(more_imports);
+            lines.extend(call);
+        }
+        None => lines.push("# let _ = client;".to_string()),
+    }
+    Usage { imports, lines }
+}
+
+/// A call of `op` written with literals, when one can be written: the names to import
+/// and the lines of the example.
+fn example_call(api: &Api, op: &Operation) -> Option<(Vec<String>, Vec<String>)> {
+    if !op.parameters.is_empty()
+        || op.doc.deprecated.is_some()
+        || op.success.iter().any(|r| r.body == ResponseBody::Upgrade)
+    {
+        return None;
+    }
+    let mut imports = Vec::new();
+    let mut lines = Vec::new();
+    let call = match &op.body {
+        None => format!("client.{}().await?", op.rust_name),
+        Some(body) => {
+            let [content] = body.contents.as_slice() else {
+                return None;
+            };
+            let BodyKind::Json(TypeRef::Named(name)) = &content.kind else {
+                return None;
+            };
+            let model = api.models.iter().find(|m| &m.rust_name == name)?;
+            let ModelKind::Struct(shape) = &model.kind else {
+                return None;
+            };
+            let mut arguments = Vec::new();
+            for field in shape.fields.iter().filter(|f| f.required) {
+                if field.presence() != Presence::Required || field.ty != TypeRef::String {
+                    return None;
+                }
+                arguments.push(string_example(&field.doc).unwrap_or_else(|| "\"...\"".to_string()));
+            }
+            if shape.fields.iter().any(|f| f.deprecated && f.required) {
+                return None;
+            }
+            let constructor = if arguments.is_empty() {
+                format!("{name}::default()")
+            } else {
+                format!("{name}::new({})", arguments.join(", "))
+            };
+            imports.push(name.clone());
+            let setter = shape.fields.iter().find_map(|field| {
+                let example = string_example(&field.doc)?;
+                let setter = field.setter.as_ref()?;
+                (field.ty == TypeRef::String && !field.deprecated)
+                    .then(|| format!("    .{setter}({example})"))
+            });
+            match setter {
+                Some(setter) => {
+                    lines.push(format!("let body = {constructor}"));
+                    lines.push(format!("{setter};"));
+                }
+                None => lines.push(format!("let body = {constructor};")),
+            }
+            if body.required {
+                format!("client.{}(&body).await?", op.rust_name)
+            } else {
+                format!("client.{}(Some(&body)).await?", op.rust_name)
+            }
+        }
+    };
+    lines.push(format!("let response = {call};"));
+    lines.push("println!(\"{response:?}\");".to_string());
+    Some((imports, lines))
+}
+
+fn string_example(doc: &Docs) -> Option<String> {
+    let example = doc.example.as_deref()?;
+    match serde_json::from_str::<serde_json::Value>(example).ok()? {
+        serde_json::Value::String(text) => Some(format!("{text:?}")),
+        _ => None,
+    }
+}
