@@ -39,8 +39,7 @@ pub fn seeds() -> Vec<(String, Value)> {
     paths
         .into_iter()
         .map(|path| {
-            let text = std::fs::read_to_string(&path).expect("a readable seed");
-            let value: Value = serde_yaml::from_str(&text).expect("a YAML seed");
+            let value: Value = generator::load::read_document(&path).expect("a readable seed");
             let name = path
                 .file_name()
                 .map(|n| n.to_string_lossy().into_owned())

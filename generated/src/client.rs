@@ -402,9 +402,9 @@ pub fn decode_create_contact(
 #[derive(Debug, Clone, PartialEq)]
 pub enum CreateContactError {
     /// Status 400: The request was malformed or could not be accepted.
-    BadRequest(BadRequest),
+    BadRequest(Box<BadRequest>),
     /// Status 401: The access token was missing, invalid or lacked the required scope.
-    Unauthorized(Unauthorized),
+    Unauthorized(Box<Unauthorized>),
     /// Status 422: The request content failed validation. For contact creation the contact may nevertheless have been stored, so do not retry without checking first.
-    UnprocessableEntity(UnprocessableEntity),
+    UnprocessableEntity(Box<UnprocessableEntity>),
 }

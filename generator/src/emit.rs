@@ -45,11 +45,14 @@ pub fn emit(api: &Api, settings: &Settings) -> Vec<Emitted> {
             path: "src/client.rs",
             tokens: client::emit_client(api),
         },
-        Emitted::Rust {
+    ];
+    // A description without schemas has no models module: its glob re-export would be unused.
+    if !api.models.is_empty() {
+        files.push(Emitted::Rust {
             path: "src/models.rs",
             tokens: models::emit_models(api),
-        },
-    ];
+        });
+    }
     files.extend(
         runtime::modules(&api.runtime.pieces)
             .into_iter()
@@ -199,7 +202,8 @@ fn lib_rs(api: &Api, settings: &Settings) -> TokenStream {
     let modules = runtime::module_paths(&api.runtime.pieces)
         .into_iter()
         .map(runtime::module_name)
-        .chain(["client", "models"])
+        .chain(["client"])
+        .chain((!api.models.is_empty()).then_some("models"))
         .collect::<std::collections::BTreeSet<&str>>()
         .into_iter()
         .map(|module| {
@@ -222,12 +226,6 @@ fn lib_rs(api: &Api, settings: &Settings) -> TokenStream {
             "error",
             quote!(
                 pub use error::{DecodeError, Error, ErrorResponse, RequestState, SetupError};
-            ),
-        ),
-        (
-            "models",
-            quote!(
-                pub use models::*;
             ),
         ),
         (
@@ -280,6 +278,14 @@ fn lib_rs(api: &Api, settings: &Settings) -> TokenStream {
             ),
         ),
     ];
+    if !api.models.is_empty() {
+        exports.push((
+            "models",
+            quote!(
+                pub use models::*;
+            ),
+        ));
+    }
     exports.extend(
         optional
             .into_iter()

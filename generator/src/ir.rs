@@ -128,6 +128,8 @@ pub enum Piece {
     CookieKey,
     /// Models that travel as JSON derive serde's traits (`models.rs` imports them).
     Derives,
+    /// Answers with a status the operation does not document.
+    UnexpectedStatus,
     /// Credentials of any kind (`Secret`).
     Credentials,
     /// Bearer tokens.
@@ -161,6 +163,7 @@ impl Piece {
             Piece::CookieParams => "cookie-params",
             Piece::CookieKey => "cookie-key",
             Piece::Derives => "derives",
+            Piece::UnexpectedStatus => "unexpected-status",
             Piece::Credentials => "credentials",
             Piece::Bearer => "bearer",
             Piece::BasicAuth => "basic-auth",
@@ -406,6 +409,9 @@ pub struct Operation {
     pub error_enum: String,
     /// Whether a 429 is documented for this operation (otherwise it is `RateLimited`).
     pub documents_429: bool,
+    /// Whether the operation's code uses deprecated items (the operation, or fields of its
+    /// parameters): its functions allow that use.
+    pub uses_deprecated: bool,
     /// The media types the operation accepts in answers, for `Accept`.
     pub accept: String,
     /// Alternatives of credentials, each a list of indices into [`Api::credentials`]

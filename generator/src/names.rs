@@ -298,6 +298,57 @@ impl NameSet {
     }
 }
 
+/// Methods of standard traits that clippy expects a method of the same name to implement
+/// (`should_implement_trait`): a setter never takes one of these names.
+const TRAIT_METHODS: &[&str] = &[
+    "add",
+    "as_mut",
+    "as_ref",
+    "bitand",
+    "bitor",
+    "bitxor",
+    "borrow",
+    "borrow_mut",
+    "clone",
+    "cmp",
+    "default",
+    "deref",
+    "deref_mut",
+    "div",
+    "drop",
+    "eq",
+    "from_iter",
+    "from_str",
+    "hash",
+    "index",
+    "index_mut",
+    "into_iter",
+    "mul",
+    "neg",
+    "next",
+    "not",
+    "partial_cmp",
+    "rem",
+    "shl",
+    "shr",
+    "sub",
+];
+
+/// The setter of a builder field: the field's name, or `set_<name>` where that is the
+/// name of a standard trait's method.
+pub fn setter(field: &str) -> String {
+    if TRAIT_METHODS.contains(&field) {
+        format!("set_{field}")
+    } else {
+        field.to_string()
+    }
+}
+
+/// The setter that sends a field as `null`: `type_` gives `type_null`.
+pub fn null_setter(field: &str) -> String {
+    format!("{}_null", field.trim_end_matches('_'))
+}
+
 /// The `Client` method that builds an operation's request without sending it.
 pub fn request_method(operation: &str) -> String {
     snake(&format!("{operation} request"), "request")
@@ -332,22 +383,37 @@ pub fn status_variant(code: u16) -> String {
         404 => "NotFound",
         405 => "MethodNotAllowed",
         406 => "NotAcceptable",
+        407 => "ProxyAuthenticationRequired",
         408 => "RequestTimeout",
         409 => "Conflict",
         410 => "Gone",
+        411 => "LengthRequired",
         412 => "PreconditionFailed",
         413 => "PayloadTooLarge",
+        414 => "UriTooLong",
         415 => "UnsupportedMediaType",
+        416 => "RangeNotSatisfiable",
+        417 => "ExpectationFailed",
+        421 => "MisdirectedRequest",
         422 => "UnprocessableEntity",
         423 => "Locked",
         424 => "FailedDependency",
+        425 => "TooEarly",
+        426 => "UpgradeRequired",
         428 => "PreconditionRequired",
         429 => "TooManyRequests",
+        431 => "RequestHeaderFieldsTooLarge",
+        451 => "UnavailableForLegalReasons",
         500 => "InternalServerError",
         501 => "NotImplemented",
         502 => "BadGateway",
         503 => "ServiceUnavailable",
         504 => "GatewayTimeout",
+        505 => "HttpVersionNotSupported",
+        507 => "InsufficientStorage",
+        508 => "LoopDetected",
+        511 => "NetworkAuthenticationRequired",
+        101 => "SwitchingProtocols",
         _ => return format!("Status{code}"),
     };
     phrase.to_string()
@@ -428,6 +494,14 @@ mod tests {
             reversed.claim_all(&[pairs[1].clone(), pairs[0].clone()]),
             ["UserDto2", "UserDto"]
         );
+    }
+
+    #[test]
+    fn setters_stay_clear_of_trait_methods() {
+        assert_eq!(setter("add"), "set_add");
+        assert_eq!(setter("name"), "name");
+        assert_eq!(null_setter("type_"), "type_null");
+        assert_eq!(null_setter("phone"), "phone_null");
     }
 
     #[test]

@@ -275,6 +275,13 @@ impl<'d> Meaning<'d> {
         self.doc.schema(id)
     }
 
+    /// Whether `id` (references followed) is a base with a discriminator and no `oneOf`,
+    /// which the schemas extending it stand for.
+    fn is_extended_base(&self, id: SchemaId) -> bool {
+        self.target(id)
+            .is_some_and(|target| self.extended_by.contains_key(&target))
+    }
+
     /// The schema a bare `$ref` names, following chains.
     fn target(&self, id: SchemaId) -> Option<SchemaId> {
         let mut current = id;
@@ -640,18 +647,26 @@ impl<'d> Meaning<'d> {
             .map(|d| d.property_name.clone())
             .unwrap_or_default();
         let mut variants = variants;
-        // A mapping may list values for schemas that are not `oneOf` members (a base's
-        // mapping names its extensions): those come from the mapping alone.
+        // A base's mapping names its extensions: those its mapping names take the mapping's
+        // values, the others their own names.
         if let Some(discriminator) = &schema.discriminator {
-            for (value, to) in &discriminator.mapping {
-                if variants.iter().any(|(v, _)| v == value) {
-                    continue;
-                }
-                if schema.one_of.is_empty() && schema.any_of.is_empty() {
-                    if let Some(target) = self.mapping_target(to) {
-                        variants.push((value.clone(), target));
-                    }
-                }
+            if schema.one_of.is_empty()
+                && schema.any_of.is_empty()
+                && !discriminator.mapping.is_empty()
+            {
+                let mapped: Vec<(String, SchemaId)> = discriminator
+                    .mapping
+                    .iter()
+                    .filter_map(|(value, to)| Some((value.clone(), self.mapping_target(to)?)))
+                    .collect();
+                variants.retain(|(_, child)| {
+                    !mapped
+                        .iter()
+                        .any(|(_, target)| self.target(*child) == Some(*target))
+                });
+                let mut all = mapped;
+                all.extend(variants);
+                variants = all;
             }
         }
         Shape::Tagged(TaggedShape { property, variants })
@@ -699,10 +714,15 @@ impl<'d> Meaning<'d> {
             }
         }
         // One member is a union: each of its variants, merged with the other members.
+        // A base that a discriminator makes stand for its extensions is, inside an
+        // extension's `allOf`, only its own properties.
         let unions: Vec<usize> = shapes
             .iter()
             .enumerate()
-            .filter(|(_, shape)| matches!(shape, Shape::Union(_) | Shape::Tagged(_)))
+            .filter(|(index, shape)| {
+                matches!(shape, Shape::Union(_) | Shape::Tagged(_))
+                    && !self.is_extended_base(members[*index])
+            })
             .map(|(index, _)| index)
             .collect();
         if let [union_at] = unions.as_slice() {

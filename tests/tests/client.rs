@@ -334,7 +334,7 @@ async fn bad_request_400_is_an_api_error() {
         400,
     );
     let expected: BadRequest = serde_json::from_value(bad_request_example()).unwrap();
-    assert_eq!(error, CreateContactError::BadRequest(expected));
+    assert_eq!(error, CreateContactError::BadRequest(Box::new(expected)));
     received_exactly_one(&server).await;
 }
 
@@ -347,7 +347,7 @@ async fn unauthorized_401_is_an_api_error() {
         401,
     );
     let expected: Unauthorized = serde_json::from_value(unauthorized_example()).unwrap();
-    assert_eq!(error, CreateContactError::Unauthorized(expected));
+    assert_eq!(error, CreateContactError::Unauthorized(Box::new(expected)));
     received_exactly_one(&server).await;
 }
 
@@ -370,7 +370,10 @@ async fn unprocessable_422_is_an_api_error_and_is_not_retried() {
     );
     let body = api_error(Err(error), 422);
     let expected: UnprocessableEntity = serde_json::from_value(unprocessable_example()).unwrap();
-    assert_eq!(body, CreateContactError::UnprocessableEntity(expected));
+    assert_eq!(
+        body,
+        CreateContactError::UnprocessableEntity(Box::new(expected))
+    );
     // The contact may have been created: the client must not have sent the POST again.
     received_exactly_one(&server).await;
 }

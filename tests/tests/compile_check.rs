@@ -1,7 +1,12 @@
 //! Builds generated crates the way someone who vendors them would: as standalone crates
-//! outside this workspace, with clippy and rustdoc warnings denied. The checked-in
-//! `generated/` and a crate for every fixture spec share one throwaway workspace, so the
-//! dependencies are built once, in `target/compile-check`.
+//! outside this workspace, with clippy and rustdoc warnings denied, then runs their own
+//! tests (doctests and example round trips included). The checked-in `generated/` and a
+//! crate for every fixture spec share one throwaway workspace, so the dependencies are
+//! built once, in `target/compile-check`.
+//!
+//! A fixture with a file in `tests/behaviour/` (same name) gets it as an integration test:
+//! code written against the generated crate's API that checks what goes on the wire,
+//! against a loopback server.
 
 use std::path::Path;
 use std::process::Command;
@@ -34,6 +39,7 @@ fn generated_crates_build_standalone_clippy_and_rustdoc_clean() {
                 .expect("create folder");
             std::fs::write(&path, file.contents).expect("write generated file");
         }
+        add_behaviour_test(spec, &dir);
     }
 
     std::fs::write(
@@ -66,6 +72,33 @@ fn generated_crates_build_standalone_clippy_and_rustdoc_clean() {
         &["doc", "--workspace", "--no-deps", "--offline"],
         &[("RUSTDOCFLAGS", "-D warnings")],
     );
+    cargo(
+        workspace.path(),
+        &target,
+        &["test", "--workspace", "--offline"],
+        &[],
+    );
+}
+
+/// Gives the fixture crate at `dir` its behaviour test, when `tests/behaviour/` has one for
+/// `spec`, and the dev-dependencies such tests use.
+fn add_behaviour_test(spec: &Path, dir: &Path) {
+    let stem = spec
+        .file_stem()
+        .and_then(|s| s.to_str())
+        .expect("a named spec");
+    let behaviour = codegen_tests::root().join(format!("tests/behaviour/{stem}.rs"));
+    if !behaviour.is_file() {
+        return;
+    }
+    std::fs::create_dir_all(dir.join("tests")).expect("create tests folder");
+    std::fs::copy(&behaviour, dir.join("tests/behaviour.rs")).expect("copy behaviour test");
+    let manifest = dir.join("Cargo.toml");
+    let mut text = std::fs::read_to_string(&manifest).expect("read manifest");
+    text.push_str(
+        "\n[dev-dependencies]\ntokio = { version = \"1\", features = [\"macros\", \"rt-multi-thread\", \"net\", \"io-util\"] }\nwiremock = \"0.6\"\nserde_json = \"1\"\n",
+    );
+    std::fs::write(&manifest, text).expect("write manifest");
 }
 
 fn cargo(dir: &Path, target: &Path, args: &[&str], env: &[(&str, &str)]) {

@@ -152,7 +152,7 @@ fn every_err_fixture_is_rejected_with_well_formed_diagnostics() {
         );
         seen += 1;
     }
-    assert_eq!(seen, 18, "every error fixture was checked");
+    assert_eq!(seen, 20, "every error fixture was checked");
 }
 
 #[test]
@@ -243,11 +243,11 @@ fn swagger_2_is_named_as_such() {
 }
 
 #[test]
-fn openapi_3_1_is_rejected_with_its_version() {
-    let diagnostic = only_diagnostic("openapi-3-1.yaml");
+fn an_unknown_openapi_version_is_rejected_with_its_version() {
+    let diagnostic = only_diagnostic("openapi-4.yaml");
     assert_eq!(diagnostic.pointer, "#/openapi");
-    assert!(diagnostic.message.contains("`3.1.0`"), "{diagnostic}");
-    assert!(diagnostic.help.expect("a help line").contains("3.0.3"));
+    assert!(diagnostic.message.contains("`4.0.0`"), "{diagnostic}");
+    assert!(diagnostic.help.expect("a help line").contains("3.1"));
 }
 
 #[test]
@@ -918,4 +918,40 @@ fn scalar_formats_choose_the_rust_type() {
     assert_eq!(model(&api, "Ratio").kind, ModelKind::Alias(TypeRef::F32));
     let when = field(&api, "Sample", "when");
     assert_eq!(when.doc.notes, ["Format: `date-time`."]);
+}
+
+#[test]
+fn a_refused_path_parameter_is_reported_once() {
+    let diagnostic = only_diagnostic("refused-path-parameter.yaml");
+    assert!(
+        diagnostic.message.contains("parameter `contents`"),
+        "{diagnostic}"
+    );
+    assert_eq!(
+        diagnostic.pointer,
+        "#/paths/~1boxes~1{contents}/get/parameters/0/schema"
+    );
+}
+
+#[test]
+fn items_written_as_a_list_are_reported_at_the_list() {
+    let diagnostic = only_diagnostic("items-list.yaml");
+    assert_eq!(diagnostic.pointer, "#/components/schemas/Tags/items");
+    assert_eq!(diagnostic.line_col, Some((10, 7)), "{diagnostic}");
+}
+
+#[test]
+fn big_bounds_and_refs_in_data_load() {
+    let api = lower("loader-edges.yaml");
+    assert_eq!(field(&api, "Counter", "value").ty, TypeRef::U64);
+    assert_eq!(field(&api, "Counter", "$ref").ty, TypeRef::String);
+    let examples: Vec<&str> = api.examples.iter().map(|case| case.json.as_str()).collect();
+    assert!(
+        examples.contains(&r##"{"$ref":"#/components/schemas/Counter","value":7}"##),
+        "the `$ref` of an example is its data: {examples:?}"
+    );
+    assert!(
+        examples.contains(&r#"{"$ref":"also/not/a/file.yaml","value":18446744073709551615}"#),
+        "{examples:?}"
+    );
 }

@@ -45,9 +45,11 @@ fn operation<'a>(api: &'a Api, rust_name: &str) -> &'a Operation {
         .unwrap_or_else(|| panic!("no operation `{rust_name}`"))
 }
 
+/// The name of a named type, behind a `Box` too (bodies in enums are boxed).
 fn named(ty: &TypeRef) -> &str {
     match ty {
         TypeRef::Named(name) => name,
+        TypeRef::Box(inner) => named(inner),
         other => panic!("expected a named type, found {other:?}"),
     }
 }

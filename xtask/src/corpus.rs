@@ -24,10 +24,18 @@ use serde_json::Value;
 
 /// The HighLevel corpus, relative to the project root.
 pub const HIGHLEVEL: &str = "../shared/specs/highlevel";
+/// The corpus of other APIs' published descriptions, one folder each, relative to the
+/// project root.
+pub const PUBLIC: &str = "../shared/specs/public";
+/// Specs larger than this are generated, but compiled and tested only with `--full`:
+/// their crates are the bulk of a corpus run's time.
+const LARGE_SPEC_BYTES: u64 = 1024 * 1024;
 /// Its folders that `corpus` and `bench` read when given none.
 pub const DEFAULT_FOLDERS: &[&str] = &["apps", "apps/v3"];
 /// Where per-file overlays live, relative to the project root.
 pub const OVERLAYS: &str = "spec/overlays/highlevel";
+/// Where the overlays of a folder of spec folders live: `spec/overlays/<folder>/`.
+const OVERLAYS_ROOT: &str = "spec/overlays";
 /// The folder whose files get crates named without a sub-folder part.
 const APPS: &str = "apps";
 /// Crate-name prefix of corpus crates.
@@ -65,6 +73,10 @@ pub struct CorpusArgs {
     /// Generate and run clippy, but run no tests.
     #[arg(long, conflicts_with = "no_build")]
     no_test: bool,
+    /// Also compile and test the crates of the largest specs (over 1 MiB), which are
+    /// otherwise only generated.
+    #[arg(long)]
+    full: bool,
 }
 
 /// One spec file of the corpus and how to load it.
@@ -75,6 +87,8 @@ pub struct Entry {
     pub spec: PathBuf,
     pub crate_name: String,
     pub options: generator::load::LoadOptions,
+    /// Whether the spec is over [`LARGE_SPEC_BYTES`].
+    pub large: bool,
 }
 
 /// What the folders hold, or why they cannot be read.
@@ -93,11 +107,19 @@ pub fn discover(
     extra_rewrites: &[(String, String)],
 ) -> Result<Option<Corpus>, String> {
     let highlevel = normalize(&root.join(HIGHLEVEL));
+    let public = normalize(&root.join(PUBLIC));
     let dirs: Vec<PathBuf> = if dirs.is_empty() {
-        if !highlevel.is_dir() {
+        let mut defaults: Vec<PathBuf> = Vec::new();
+        if highlevel.is_dir() {
+            defaults.extend(DEFAULT_FOLDERS.iter().map(|d| highlevel.join(d)));
+        }
+        if public.is_dir() {
+            defaults.push(public.clone());
+        }
+        if defaults.is_empty() {
             return Ok(None);
         }
-        DEFAULT_FOLDERS.iter().map(|d| highlevel.join(d)).collect()
+        defaults
     } else {
         dirs.iter().map(|d| normalize(&absolute(d))).collect()
     };
@@ -108,6 +130,18 @@ pub fn discover(
     for dir in &dirs {
         if !dir.is_dir() {
             return Err(format!("{} is not a folder", dir.display()));
+        }
+        if !holds_specs(dir)? {
+            discover_suite(
+                root,
+                dir,
+                ref_root,
+                extra_rewrites,
+                &mut entries,
+                &mut wanted_overlays,
+                &mut overlay_dirs,
+            )?;
+            continue;
         }
         let dir_ref_root = match ref_root {
             Some(given) => normalize(&absolute(given)),
@@ -177,6 +211,7 @@ pub fn discover(
                     ref_root: Some(dir_ref_root.clone()),
                     ref_rewrites: rewrites.clone(),
                 },
+                large: is_large(&spec),
                 spec,
             });
         }
@@ -207,6 +242,127 @@ pub fn discover(
         entries,
         orphan_overlays,
     }))
+}
+
+/// Whether `dir` holds spec files itself (else it is a folder of spec folders).
+fn holds_specs(dir: &Path) -> Result<bool, String> {
+    let listing = std::fs::read_dir(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
+    Ok(listing
+        .filter_map(|entry| entry.ok().map(|e| e.path()))
+        .any(|path| path.is_file() && is_spec(&path)))
+}
+
+fn is_large(spec: &Path) -> bool {
+    std::fs::metadata(spec).is_ok_and(|metadata| metadata.len() > LARGE_SPEC_BYTES)
+}
+
+/// A folder of spec folders (the layout of `../shared/specs/public`): each sub-folder is one
+/// API, whose entry file its README table names (`| `folder` | `entry` | ...`) or, without
+/// one, its `openapi.*` file. `$ref`s may reach anywhere in the API's folder. The crate of
+/// `public/lob` is `public-lob`; its overlay `spec/overlays/public/lob.yaml`.
+fn discover_suite(
+    root: &Path,
+    dir: &Path,
+    ref_root: Option<&Path>,
+    extra_rewrites: &[(String, String)],
+    entries: &mut Vec<Entry>,
+    wanted_overlays: &mut BTreeSet<PathBuf>,
+    overlay_dirs: &mut BTreeSet<PathBuf>,
+) -> Result<(), String> {
+    let suite = dir
+        .file_name()
+        .map(|name| name.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "corpus".to_string());
+    let named = readme_entries(&dir.join("README.md"));
+    let overlay_dir = root.join(OVERLAYS_ROOT).join(&suite);
+    overlay_dirs.insert(overlay_dir.clone());
+    let mut folders: Vec<PathBuf> = std::fs::read_dir(dir)
+        .map_err(|e| format!("{}: {e}", dir.display()))?
+        .filter_map(|entry| entry.ok().map(|e| e.path()))
+        .filter(|path| path.is_dir())
+        .collect();
+    folders.sort();
+    for folder in folders {
+        let name = folder
+            .file_name()
+            .map(|name| name.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        let entry_file = match named.get(&name) {
+            Some(entry) => entry.clone(),
+            None => entry_file(&folder)?,
+        };
+        let spec = folder.join(&entry_file);
+        if !spec.is_file() {
+            return Err(format!(
+                "{}: the entry file `{entry_file}` is not there",
+                folder.display()
+            ));
+        }
+        let overlay = overlay_dir.join(format!("{name}.yaml"));
+        wanted_overlays.insert(overlay.clone());
+        entries.push(Entry {
+            label: format!("{suite}/{name}/{entry_file}"),
+            crate_name: crate_name_in(&suite, &name),
+            options: generator::load::LoadOptions {
+                overlays: overlay.is_file().then_some(overlay).into_iter().collect(),
+                ref_root: Some(
+                    ref_root
+                        .map(|r| normalize(&absolute(r)))
+                        .unwrap_or_else(|| folder.clone()),
+                ),
+                ref_rewrites: extra_rewrites.to_vec(),
+            },
+            large: is_large(&spec),
+            spec,
+        });
+    }
+    Ok(())
+}
+
+/// The entry files a corpus README's table names: `| `folder` | `entry file` | ...`.
+fn readme_entries(readme: &Path) -> BTreeMap<String, String> {
+    let Ok(text) = std::fs::read_to_string(readme) else {
+        return BTreeMap::new();
+    };
+    let quoted = |cell: &str| {
+        let cell = cell.trim();
+        (cell.len() > 2 && cell.starts_with('`') && cell.ends_with('`'))
+            .then(|| cell[1..cell.len() - 1].to_string())
+    };
+    text.lines()
+        .filter_map(|line| {
+            let cells: Vec<&str> = line.split('|').collect();
+            let folder = quoted(cells.get(1)?)?;
+            let entry = quoted(cells.get(2)?)?;
+            is_spec(Path::new(&entry)).then_some((folder, entry))
+        })
+        .collect()
+}
+
+/// The entry file of an API folder without a README row: its `openapi.*` file.
+fn entry_file(folder: &Path) -> Result<String, String> {
+    for name in ["openapi.yaml", "openapi.yml", "openapi.json"] {
+        if folder.join(name).is_file() {
+            return Ok(name.to_string());
+        }
+    }
+    Err(format!(
+        "{}: no `openapi.yaml`, `openapi.yml` or `openapi.json`; name the entry file in the corpus README's table",
+        folder.display()
+    ))
+}
+
+/// `public`, `lob` -> `public-lob`.
+fn crate_name_in(suite: &str, name: &str) -> String {
+    let mut out = String::new();
+    for c in format!("{suite}-{name}").chars() {
+        if c.is_ascii_alphanumeric() {
+            out.push(c.to_ascii_lowercase());
+        } else if !out.ends_with('-') {
+            out.push('-');
+        }
+    }
+    out.trim_end_matches('-').to_string()
 }
 
 fn is_spec(path: &Path) -> bool {
@@ -282,6 +438,8 @@ struct Outcome {
     /// The rendered generation error.
     error: Option<String>,
     generated: bool,
+    /// Whether the crate is compiled and tested in this run (large ones only with `--full`).
+    built: bool,
     /// Errors clippy reported in the crate, and the first of them.
     clippy_errors: usize,
     first_clippy_error: Option<String>,
@@ -320,7 +478,7 @@ pub fn run(args: CorpusArgs) -> ExitCode {
     ) {
         Ok(Some(corpus)) => corpus,
         Ok(None) => {
-            println!("skipped: {HIGHLEVEL} is absent");
+            println!("skipped: {HIGHLEVEL} and {PUBLIC} are absent");
             return ExitCode::SUCCESS;
         }
         Err(message) => {
@@ -371,13 +529,22 @@ pub fn run(args: CorpusArgs) -> ExitCode {
     }
     let generation_wall = generation_started.elapsed();
 
-    let members: Vec<&str> = entries
+    for (entry, outcome) in entries.iter().zip(outcomes.iter_mut()) {
+        outcome.built = outcome.generated && !args.no_build && (!entry.large || args.full);
+    }
+    let generated: Vec<&str> = entries
         .iter()
         .zip(&outcomes)
         .filter(|(_, outcome)| outcome.generated)
         .map(|(entry, _)| entry.crate_name.as_str())
         .collect();
-    if let Err(message) = write_workspace(&out, &root, &members) {
+    let members: Vec<&str> = entries
+        .iter()
+        .zip(&outcomes)
+        .filter(|(_, outcome)| outcome.built)
+        .map(|(entry, _)| entry.crate_name.as_str())
+        .collect();
+    if let Err(message) = write_workspace(&out, &root, &members, &generated) {
         eprintln!("error: {message}");
         return ExitCode::from(2);
     }
@@ -463,8 +630,9 @@ pub fn run(args: CorpusArgs) -> ExitCode {
         && cargo_trouble.is_empty()
         && outcomes.iter().all(|outcome| {
             outcome.generated
-                && (!build || outcome.compiled())
+                && (!build || !outcome.built || outcome.compiled())
                 && (!test
+                    || !outcome.built
                     || (outcome.failed_tests.is_empty()
                         && outcome.test_trouble.is_none()
                         && outcome.examples.passed == outcome.examples.total
@@ -506,12 +674,17 @@ fn generate_one(entry: &Entry, out: &Path, root: &Path) -> Result<Outcome, Strin
     Ok(outcome)
 }
 
-/// Writes the workspace manifest and lock file, and removes crates of earlier runs that
-/// this run did not generate.
-fn write_workspace(out: &Path, root: &Path, members: &[&str]) -> Result<(), String> {
+/// Writes the workspace manifest (with `members`, the crates to build) and lock file, and
+/// removes crates of earlier runs that this run did not generate.
+fn write_workspace(
+    out: &Path,
+    root: &Path,
+    members: &[&str],
+    generated: &[&str],
+) -> Result<(), String> {
     let crates = out.join("crates");
     std::fs::create_dir_all(&crates).map_err(|e| format!("{}: {e}", crates.display()))?;
-    let keep: BTreeSet<&str> = members.iter().copied().collect();
+    let keep: BTreeSet<&str> = generated.iter().copied().collect();
     for entry in std::fs::read_dir(&crates)
         .map_err(|e| format!("{}: {e}", crates.display()))?
         .filter_map(Result::ok)
@@ -883,6 +1056,7 @@ fn report(
         let compiled = match (outcome.generated, built) {
             (false, _) => "-",
             (true, false) => "not run",
+            (true, true) if !outcome.built => "--full",
             (true, true) if outcome.compiled() => "yes",
             (true, true) => "no",
         };

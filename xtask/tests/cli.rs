@@ -205,7 +205,7 @@ fn bad_specs_exit_2_with_a_located_message_and_leave_the_output_alone() {
         ("syntax.yaml", "openapi: 3.0.3\ninfo: {title: x\n", &["invalid YAML", "syntax.yaml:"]),
         ("syntax.json", "{\"openapi\": \"3.0.3\",,}", &["invalid JSON", "syntax.json:1:"]),
         ("swagger.yaml", "swagger: '2.0'\ninfo: {title: x, version: '1'}\npaths: {}\n", &["Swagger 2.0", "swagger.yaml:1:1\n", "at #/swagger"]),
-        ("v31.yaml", "openapi: 3.1.0\ninfo: {title: x, version: '1'}\npaths: {}\n", &["unsupported OpenAPI version `3.1.0`", "at #/openapi"]),
+        ("v4.yaml", "openapi: 4.0.0\ninfo: {title: x, version: '1'}\npaths: {}\n", &["unsupported OpenAPI version `4.0.0`", "at #/openapi"]),
         (
             "missing-ref.yaml",
             &SPEC.replace("$ref: \"#/components/schemas/Pet\"", "$ref: \"#/components/schemas/Pets\""),
@@ -234,7 +234,7 @@ fn bad_specs_exit_2_with_a_located_message_and_leave_the_output_alone() {
         (
             "bad-type.yaml",
             &SPEC.replace("name: {type: string}", "name: {type: strang}"),
-            &["schema type `strang` is not an OpenAPI type", "at #/components/schemas/Pet/properties/name", "help: use one of"],
+            &["schema type `strang` is not an OpenAPI type", "at #/components/schemas/Pet/properties/name/type", "help: use one of"],
         ),
     ];
     for (name, text, expected) in cases {

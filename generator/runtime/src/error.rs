@@ -263,6 +263,7 @@ pub(crate) fn invalid_request<E>(error: reqwest::Error) -> Error<E> {
 }
 
 /// A status the operation does not document.
+#[cfg(feature = "unexpected-status")]
 pub(crate) fn unexpected_status<E>(
     status: StatusCode,
     headers: HeaderMap,

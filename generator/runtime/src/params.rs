@@ -2,25 +2,98 @@
 //! "Style Values"). Every value goes through its JSON form first, so one function per
 //! place serves every type: strings, numbers, enums, lists and objects.
 
-use serde::Serialize;
-use serde_json::Value;
+use serde::{Deserialize, Serialize};
 
 use crate::error::Error;
 
-/// `value` as JSON, or why it cannot be written.
-fn json<E>(name: &str, value: &impl Serialize) -> Result<Value, Error<E>> {
-    serde_json::to_value(value).map_err(|error| {
+/// A value in its JSON form, object keys in the order the value writes them (a struct's
+/// fields in declaration order; `serde_json::Value` would sort them).
+enum Node {
+    Null,
+    Scalar(String),
+    List(Vec<Node>),
+    Object(Vec<(String, Node)>),
+}
+
+impl<'de> Deserialize<'de> for Node {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        deserializer.deserialize_any(NodeVisitor)
+    }
+}
+
+struct NodeVisitor;
+
+impl<'de> serde::de::Visitor<'de> for NodeVisitor {
+    type Value = Node;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        f.write_str("a JSON value")
+    }
+
+    fn visit_unit<E>(self) -> Result<Node, E> {
+        Ok(Node::Null)
+    }
+
+    fn visit_bool<E>(self, value: bool) -> Result<Node, E> {
+        Ok(Node::Scalar(value.to_string()))
+    }
+
+    fn visit_i64<E>(self, value: i64) -> Result<Node, E> {
+        Ok(Node::Scalar(value.to_string()))
+    }
+
+    fn visit_u64<E>(self, value: u64) -> Result<Node, E> {
+        Ok(Node::Scalar(value.to_string()))
+    }
+
+    fn visit_f64<E>(self, value: f64) -> Result<Node, E> {
+        // As JSON writes it (`1.0`, `0.5`), which is how the value would read in a body.
+        Ok(Node::Scalar(
+            serde_json::Number::from_f64(value).map_or_else(String::new, |n| n.to_string()),
+        ))
+    }
+
+    fn visit_str<E>(self, value: &str) -> Result<Node, E> {
+        Ok(Node::Scalar(value.to_string()))
+    }
+
+    fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<Node, A::Error> {
+        let mut items = Vec::new();
+        while let Some(item) = seq.next_element()? {
+            items.push(item);
+        }
+        Ok(Node::List(items))
+    }
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<Node, A::Error> {
+        let mut entries = Vec::new();
+        while let Some(entry) = map.next_entry::<String, Node>()? {
+            entries.push(entry);
+        }
+        Ok(Node::Object(entries))
+    }
+}
+
+/// `value` as JSON text, or why it cannot be written.
+fn json_text<E>(name: &str, value: &impl Serialize) -> Result<String, Error<E>> {
+    serde_json::to_string(value).map_err(|error| {
+        Error::InvalidRequest(format!("parameter `{name}` could not be encoded: {error}"))
+    })
+}
+
+/// `value` in its JSON form, or why it cannot be written.
+fn json<E>(name: &str, value: &impl Serialize) -> Result<Node, Error<E>> {
+    serde_json::from_str(&json_text(name, value)?).map_err(|error| {
         Error::InvalidRequest(format!("parameter `{name}` could not be encoded: {error}"))
     })
 }
 
 /// A scalar's text: strings as they are, numbers and booleans as JSON writes them.
-fn scalar<E>(name: &str, value: &Value) -> Result<String, Error<E>> {
+fn scalar<E>(name: &str, value: &Node) -> Result<String, Error<E>> {
     match value {
-        Value::String(text) => Ok(text.clone()),
-        Value::Number(_) | Value::Bool(_) => Ok(value.to_string()),
-        Value::Null => Ok(String::new()),
-        Value::Array(_) | Value::Object(_) => Err(Error::InvalidRequest(format!(
+        Node::Scalar(text) => Ok(text.clone()),
+        Node::Null => Ok(String::new()),
+        Node::List(_) | Node::Object(_) => Err(Error::InvalidRequest(format!(
             "parameter `{name}` holds nested lists or objects, which its style cannot write"
         ))),
     }
@@ -28,12 +101,12 @@ fn scalar<E>(name: &str, value: &Value) -> Result<String, Error<E>> {
 
 /// The texts of a list's items, or of an object's keys and values (`k, v, k, v`), or of a
 /// scalar alone.
-fn pieces<E>(name: &str, value: &Value) -> Result<Vec<String>, Error<E>> {
+fn pieces<E>(name: &str, value: &Node) -> Result<Vec<String>, Error<E>> {
     match value {
-        Value::Array(items) => items.iter().map(|item| scalar(name, item)).collect(),
-        Value::Object(map) => {
-            let mut out = Vec::with_capacity(map.len() * 2);
-            for (key, item) in map {
+        Node::List(items) => items.iter().map(|item| scalar(name, item)).collect(),
+        Node::Object(entries) => {
+            let mut out = Vec::with_capacity(entries.len() * 2);
+            for (key, item) in entries {
                 out.push(key.clone());
                 out.push(scalar(name, item)?);
             }
@@ -45,8 +118,9 @@ fn pieces<E>(name: &str, value: &Value) -> Result<Vec<String>, Error<E>> {
 
 /// An object's `k=v` pairs.
 #[cfg(any(feature = "path", feature = "header", feature = "cookie-params"))]
-fn pairs<E>(name: &str, map: &serde_json::Map<String, Value>) -> Result<Vec<String>, Error<E>> {
-    map.iter()
+fn pairs<E>(name: &str, entries: &[(String, Node)]) -> Result<Vec<String>, Error<E>> {
+    entries
+        .iter()
         .map(|(key, item)| Ok(format!("{key}={}", scalar(name, item)?)))
         .collect()
 }
@@ -62,24 +136,30 @@ pub(crate) fn query<E>(
     style: &str,
     explode: bool,
 ) -> Result<(), Error<E>> {
+    if style == "json" {
+        let text = json_text(name, value)?;
+        if text != "null" {
+            pairs_out.push((name.to_string(), text));
+        }
+        return Ok(());
+    }
     let value = json(name, value)?;
-    if value.is_null() {
+    if matches!(value, Node::Null) {
         return Ok(());
     }
     match (style, &value) {
-        ("json", _) => pairs_out.push((name.to_string(), value.to_string())),
-        ("deepObject", Value::Object(map)) => deep_object(pairs_out, name, map)?,
+        ("deepObject", Node::Object(map)) => deep_object(pairs_out, name, map)?,
         ("deepObject", _) => {
             return Err(Error::InvalidRequest(format!(
                 "parameter `{name}` has style `deepObject` but is not an object"
             )))
         }
-        ("form", Value::Array(items)) if explode => {
+        ("form", Node::List(items)) if explode => {
             for item in items {
                 pairs_out.push((name.to_string(), scalar(name, item)?));
             }
         }
-        ("form", Value::Object(map)) if explode => {
+        ("form", Node::Object(map)) if explode => {
             for (key, item) in map {
                 pairs_out.push((key.clone(), scalar(name, item)?));
             }
@@ -98,14 +178,14 @@ pub(crate) fn query<E>(
 fn deep_object<E>(
     pairs_out: &mut Vec<(String, String)>,
     prefix: &str,
-    map: &serde_json::Map<String, Value>,
+    map: &[(String, Node)],
 ) -> Result<(), Error<E>> {
     for (key, item) in map {
         let name = format!("{prefix}[{key}]");
         match item {
-            Value::Null => {}
-            Value::Object(inner) => deep_object(pairs_out, &name, inner)?,
-            Value::Array(items) => {
+            Node::Null => {}
+            Node::Object(inner) => deep_object(pairs_out, &name, inner)?,
+            Node::List(items) => {
                 for item in items {
                     pairs_out.push((name.clone(), scalar(&name, item)?));
                 }
@@ -128,21 +208,21 @@ pub(crate) fn path<E>(
     let value = json(name, value)?;
     let listed = |separator: &str| -> Result<String, Error<E>> {
         match &value {
-            Value::Object(map) if explode => Ok(pairs(name, map)?.join(separator)),
+            Node::Object(map) if explode => Ok(pairs(name, map)?.join(separator)),
             _ => Ok(pieces(name, &value)?.join(",")),
         }
     };
     Ok(match style {
         "label" => match &value {
-            Value::Array(_) if explode => format!(".{}", pieces(name, &value)?.join(".")),
+            Node::List(_) if explode => format!(".{}", pieces(name, &value)?.join(".")),
             _ => format!(".{}", listed(".")?),
         },
         "matrix" => match &value {
-            Value::Array(items) if explode => items
+            Node::List(items) if explode => items
                 .iter()
                 .map(|item| Ok(format!(";{name}={}", scalar(name, item)?)))
                 .collect::<Result<String, Error<E>>>()?,
-            Value::Object(map) if explode => pairs(name, map)?
+            Node::Object(map) if explode => pairs(name, map)?
                 .iter()
                 .map(|pair| format!(";{pair}"))
                 .collect(),
@@ -161,7 +241,7 @@ pub(crate) fn header<E>(
 ) -> Result<reqwest::header::HeaderValue, Error<E>> {
     let value = json(name, value)?;
     let text = match &value {
-        Value::Object(map) if explode => pairs(name, map)?.join(","),
+        Node::Object(map) if explode => pairs(name, map)?.join(","),
         _ => pieces(name, &value)?.join(","),
     };
     reqwest::header::HeaderValue::from_str(&text).map_err(|_| {
@@ -183,13 +263,13 @@ pub(crate) fn cookie<E>(
     let value = json(name, value)?;
     let mut cookies = Vec::new();
     match &value {
-        Value::Null => {}
-        Value::Array(items) if explode => {
+        Node::Null => {}
+        Node::List(items) if explode => {
             for item in items {
                 cookies.push(format!("{name}={}", scalar(name, item)?));
             }
         }
-        Value::Object(map) if explode => cookies.extend(pairs(name, map)?),
+        Node::Object(map) if explode => cookies.extend(pairs(name, map)?),
         _ => cookies.push(format!("{name}={}", pieces(name, &value)?.join(","))),
     }
     add_cookies(headers, &cookies, false)
@@ -227,7 +307,7 @@ pub(crate) fn add_cookies<E>(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use serde_json::json;
+    use serde_json::{json, Value};
 
     fn query_of(value: Value, style: &str, explode: bool) -> Vec<(String, String)> {
         let mut out = Vec::new();
@@ -288,6 +368,39 @@ mod tests {
         assert!(query_of(Value::Null, "form", true).is_empty());
         let mut out = Vec::new();
         assert!(query::<()>(&mut out, "id", &json!([[1]]), "form", true).is_err());
+    }
+
+    #[test]
+    fn objects_keep_their_fields_in_declaration_order() {
+        #[derive(serde::Serialize)]
+        struct Filter {
+            status: &'static str,
+            min: u8,
+        }
+        let mut out = Vec::new();
+        query::<()>(
+            &mut out,
+            "f",
+            &Filter {
+                status: "open",
+                min: 2,
+            },
+            "deepObject",
+            true,
+        )
+        .unwrap();
+        assert_eq!(out, [pair("f[status]", "open"), pair("f[min]", "2")]);
+        let text = path::<()>(
+            "p",
+            &Filter {
+                status: "x",
+                min: 1,
+            },
+            "matrix",
+            false,
+        )
+        .unwrap();
+        assert_eq!(text, ";p=status,x,min,1");
     }
 
     #[test]

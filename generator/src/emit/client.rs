@@ -634,11 +634,7 @@ fn emit_operation(api: &Api, op: &Operation) -> (TokenStream, TokenStream) {
          [`Error::UnexpectedStatus`] for any other status that is not a documented success, \
          [`Error::Decode`] when the body does not match the type documented for its status."
     };
-    let allow_deprecated = op
-        .doc
-        .deprecated
-        .is_some()
-        .then(|| quote!(#[allow(deprecated)]));
+    let allow_deprecated = op.uses_deprecated.then(|| quote!(#[allow(deprecated)]));
     let deprecated = op
         .doc
         .deprecated
@@ -956,6 +952,21 @@ fn path_argument_text(op: &Operation, index: usize) -> TokenStream {
 
 fn emit_decode(op: &Operation) -> TokenStream {
     let error_enum = ident(&op.error_enum);
+    // Codes answered by an arm of their own, which a range's arm leaves out (clippy's
+    // `match_overlapping_arm` would see the overlap).
+    let mut codes: Vec<u16> = op
+        .success
+        .iter()
+        .chain(&op.errors)
+        .filter(|r| r.body != ResponseBody::Upgrade)
+        .filter_map(|r| match r.status {
+            StatusMatch::Code(code) => Some(code),
+            _ => None,
+        })
+        .collect();
+    if !op.documents_429 {
+        codes.push(429);
+    }
     let mut arms = Vec::new();
     let mut ranges = Vec::new();
     let mut fallback = quote!(_ => Err(crate::error::unexpected_status(status, headers, body)),);
@@ -991,6 +1002,7 @@ fn emit_decode(op: &Operation) -> TokenStream {
         push_arm(
             response.status,
             value,
+            &codes,
             &mut arms,
             &mut ranges,
             &mut fallback,
@@ -1015,6 +1027,7 @@ fn emit_decode(op: &Operation) -> TokenStream {
         push_arm(
             response.status,
             value,
+            &codes,
             &mut arms,
             &mut ranges,
             &mut fallback,
@@ -1035,6 +1048,7 @@ fn emit_decode(op: &Operation) -> TokenStream {
 fn push_arm(
     status: StatusMatch,
     value: TokenStream,
+    codes: &[u16],
     arms: &mut Vec<TokenStream>,
     ranges: &mut Vec<TokenStream>,
     fallback: &mut TokenStream,
@@ -1045,12 +1059,45 @@ fn push_arm(
             arms.push(quote!(#code => #value,));
         }
         StatusMatch::Range(range) => {
-            let low = proc_macro2::Literal::u16_unsuffixed(range * 100);
-            let high = proc_macro2::Literal::u16_unsuffixed(range * 100 + 99);
-            ranges.push(quote!(#low..=#high => #value,));
+            let patterns = range_patterns(range * 100, range * 100 + 99, codes);
+            if !patterns.is_empty() {
+                ranges.push(quote!(#(#patterns)|* => #value,));
+            }
         }
         StatusMatch::Default => *fallback = quote!(_ => #value,),
     }
+}
+
+/// The patterns for `low..=high` without the `codes` that have arms of their own.
+fn range_patterns(low: u16, high: u16, codes: &[u16]) -> Vec<TokenStream> {
+    let mut patterns = Vec::new();
+    let mut start = low;
+    let literal = proc_macro2::Literal::u16_unsuffixed;
+    let mut push = |from: u16, to: u16| {
+        let (a, b) = (literal(from), literal(to));
+        patterns.push(if from == to {
+            quote!(#a)
+        } else {
+            quote!(#a..=#b)
+        });
+    };
+    let mut inside: Vec<u16> = codes
+        .iter()
+        .copied()
+        .filter(|c| (low..=high).contains(c))
+        .collect();
+    inside.sort_unstable();
+    inside.dedup();
+    for code in inside {
+        if code > start {
+            push(start, code - 1);
+        }
+        start = code + 1;
+    }
+    if start <= high {
+        push(start, high);
+    }
+    patterns
 }
 
 fn emit_body_enums(op: &Operation) -> TokenStream {

@@ -455,7 +455,7 @@ fn emit_tagged(name: &proc_macro2::Ident, doc: TokenStream, tagged: &Tagged) -> 
         let variant_name = ident(&variant.rust_name);
         let tag = &variant.tag;
         if variant.writes_tag {
-            quote!(#name::#variant_name(value) => value.serialize(serializer),)
+            quote!(#name::#variant_name(value) => serde::Serialize::serialize(value, serializer),)
         } else {
             quote! {
                 #name::#variant_name(value) => {
@@ -463,7 +463,7 @@ fn emit_tagged(name: &proc_macro2::Ident, doc: TokenStream, tagged: &Tagged) -> 
                     if let Some(object) = encoded.as_object_mut() {
                         object.insert(#property.to_string(), serde_json::Value::from(#tag));
                     }
-                    encoded.serialize(serializer)
+                    serde::Serialize::serialize(&encoded, serializer)
                 }
             }
         }
@@ -481,10 +481,9 @@ fn emit_tagged(name: &proc_macro2::Ident, doc: TokenStream, tagged: &Tagged) -> 
 
         impl serde::Serialize for #name {
             fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-                use serde::Serialize as _;
                 match self {
                     #(#encode_arms)*
-                    #name::#fallback(value) => value.serialize(serializer),
+                    #name::#fallback(value) => serde::Serialize::serialize(value, serializer),
                 }
             }
         }

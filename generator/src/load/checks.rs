@@ -14,7 +14,17 @@ use crate::pointer;
 
 /// The document's OpenAPI version, or why it is not one the generator reads.
 pub(super) fn version(path: &Path, root: &Value) -> Result<Option<Version>, Box<Diagnostic>> {
-    version_problem(path, root).map_or(Ok(Some(Version::V3_0)), |problem| Err(Box::new(problem)))
+    if let Some(problem) = version_problem(path, root) {
+        return Err(Box::new(problem));
+    }
+    let declared = root.get("openapi").map(plain).unwrap_or_default();
+    Ok(Some(if declared.starts_with("3.1") {
+        Version::V3_1
+    } else if declared.starts_with("3.2") {
+        Version::V3_2
+    } else {
+        Version::V3_0
+    }))
 }
 
 /// Why the document is not OpenAPI 3.0.x, if it is not.
@@ -32,7 +42,7 @@ fn version_problem(path: &Path, root: &Value) -> Option<Diagnostic> {
                 path,
                 "#/swagger",
                 format!(
-                    "this is a Swagger {} document; only OpenAPI 3.0.x is supported",
+                    "this is a Swagger {} document; only OpenAPI 3.x is supported",
                     plain(swagger)
                 ),
             )
@@ -46,14 +56,14 @@ fn version_problem(path: &Path, root: &Value) -> Option<Diagnostic> {
         );
     };
     let version = plain(version);
-    if version == "3.0" || version.starts_with("3.0.") {
+    let minor = ["3.0", "3.1", "3.2"];
+    if minor
+        .iter()
+        .any(|m| version == *m || version.starts_with(&format!("{m}.")))
+    {
         return None;
     }
-    let help = if version.starts_with("3.1") {
-        "OpenAPI 3.1 is not supported yet; describe the API in OpenAPI 3.0.3 (`nullable: true` instead of type lists)"
-    } else {
-        "set `openapi` to a 3.0.x version such as 3.0.3"
-    };
+    let help = "set `openapi` to the 3.0, 3.1 or 3.2 version the document follows, such as 3.1.1";
     Some(
         Diagnostic::new(
             path,

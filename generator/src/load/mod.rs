@@ -29,8 +29,9 @@ use crate::error::{Diagnostic, Error};
 use crate::pointer;
 use crate::position::Sources;
 
+pub use read::read_document;
 pub use read::MAX_FILE_BYTES;
-pub(crate) use read::{normalize, read_document, read_text};
+pub(crate) use read::{normalize, read_text};
 
 pub use bundle::MAX_TOTAL_BYTES;
 

@@ -13,8 +13,9 @@ use crate::error::Diagnostic;
 /// parsed, a file takes up to some 25 times its size (a JSON file of small numbers).
 pub const MAX_FILE_BYTES: u64 = 64 * 1024 * 1024;
 
-/// Parses one file as JSON (by extension) or YAML, into a JSON value.
-pub(crate) fn read_document(path: &Path) -> Result<Value, Box<Diagnostic>> {
+/// Parses one file as JSON (by extension) or YAML, into a JSON value, as the loader reads
+/// every file (within its size limits; big integers as numbers; libyaml's quirks eased).
+pub fn read_document(path: &Path) -> Result<Value, Box<Diagnostic>> {
     read_source(path).map(|(value, _)| value)
 }
 

@@ -95,7 +95,7 @@ impl<'a> Lowerer<'a> {
                 continue;
             }
             contents.push(BodyContent {
-                media_type: media.media_type.clone(),
+                media_type: sent_media_type(&media.media_type, &kind),
                 kind,
                 variant: String::new(),
                 from_impl: false,
@@ -108,8 +108,9 @@ impl<'a> Lowerer<'a> {
         let mut variant_names = NameSet::default();
         let mut argument_types: Vec<String> = Vec::new();
         for content in &mut contents {
+            let media = essence(&content.media_type);
             let base =
-                names::variant_name(&essence(&content.media_type).replace("*", "any"), "Body");
+                names::variant_name(media.strip_prefix("application/").unwrap_or(&media), "Body");
             content.variant = variant_names.claim(&base);
             let argument = argument_key(&content.kind);
             content.from_impl = !argument_types.contains(&argument);
@@ -226,6 +227,22 @@ impl<'a> Lowerer<'a> {
             _ => None,
         }
     }
+}
+
+/// The `Content-Type` a body of `kind` is sent with: the media type as written, unless it
+/// is a range (`*/*`, `image/*`), which names no type a body can have.
+fn sent_media_type(media_type: &str, kind: &BodyKind) -> String {
+    if !essence(media_type).contains('*') {
+        return media_type.to_string();
+    }
+    match kind {
+        BodyKind::Json(_) => "application/json",
+        BodyKind::Text => "text/plain",
+        BodyKind::Form(_) => "application/x-www-form-urlencoded",
+        BodyKind::Multipart(_) | BodyKind::MultipartRaw => "multipart/form-data",
+        BodyKind::Bytes => "application/octet-stream",
+    }
+    .to_string()
 }
 
 /// What a method takes for a body of this kind, to tell which kinds take the same Rust

@@ -5,8 +5,8 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use crate::ir::{BodyKind, Model, ModelKind, Operation, TypeRef};
-use crate::names::NameSet;
+use crate::ir::{BodyKind, Model, ModelKind, Operation, ResponseBody, TypeRef};
+use crate::names::{self, NameSet};
 
 pub(super) fn finish(
     models: &mut Vec<Model>,
@@ -23,19 +23,151 @@ pub(super) fn finish(
         if shape.builder {
             let mut methods = NameSet::with_reserved(["new"]);
             for field in shape.fields.iter_mut().filter(|field| !field.required) {
-                field.setter = Some(methods.claim(&field.rust_name));
+                field.setter = Some(methods.claim(&names::setter(&field.rust_name)));
             }
             for field in shape
                 .fields
                 .iter_mut()
                 .filter(|field| !field.required && field.nullable)
             {
-                field.null_setter = Some(methods.claim(&format!("{}_null", field.rust_name)));
+                field.null_setter = Some(methods.claim(&names::null_setter(&field.rust_name)));
             }
         }
     }
     break_cycles(models);
-    box_struct_variants(models);
+    box_struct_variants(models, operations);
+    name_complex_types(models, operations, type_names);
+    union_conversions(models);
+}
+
+/// `From` conversions of unions: one per variant whose type, aliases followed, no other
+/// variant has (two would conflict), and none for the variant that keeps any JSON.
+fn union_conversions(models: &mut [Model]) {
+    let aliases: BTreeMap<String, TypeRef> = models
+        .iter()
+        .filter_map(|model| match &model.kind {
+            ModelKind::Alias(ty) => Some((model.rust_name.clone(), ty.clone())),
+            _ => None,
+        })
+        .collect();
+    let resolved = |ty: &TypeRef| {
+        let mut ty = ty.clone();
+        for _ in 0..64 {
+            match &ty {
+                TypeRef::Named(name) => match aliases.get(name) {
+                    Some(target) => ty = target.clone(),
+                    None => break,
+                },
+                TypeRef::Box(inner) => ty = (**inner).clone(),
+                _ => break,
+            }
+        }
+        ty
+    };
+    for model in models.iter_mut() {
+        let ModelKind::Union(union) = &mut model.kind else {
+            continue;
+        };
+        let types: Vec<TypeRef> = union.variants.iter().map(|v| resolved(&v.ty)).collect();
+        for (index, variant) in union.variants.iter_mut().enumerate() {
+            let unique = types.iter().filter(|ty| **ty == types[index]).count() == 1;
+            variant.from_impl = unique && types[index] != TypeRef::Json;
+        }
+    }
+}
+
+/// How clippy scores a type's complexity (`type_complexity`): each path `10 * nesting`,
+/// each tuple `50 * nesting`, nesting growing by one inside each.
+fn complexity(ty: &TypeRef, nest: usize) -> usize {
+    match ty {
+        TypeRef::Vec(inner) | TypeRef::Option(inner) | TypeRef::Box(inner) => {
+            10 * nest + complexity(inner, nest + 1)
+        }
+        TypeRef::Map(inner) => 10 * nest + 10 * (nest + 1) + complexity(inner, nest + 1),
+        TypeRef::JsonObject => 10 * nest + 20 * (nest + 1),
+        TypeRef::Tuple(items) => {
+            50 * nest
+                + items
+                    .iter()
+                    .map(|item| complexity(item, nest + 1))
+                    .sum::<usize>()
+        }
+        TypeRef::Unit => 50 * nest,
+        _ => 10 * nest,
+    }
+}
+
+/// A type in a field, variant or signature scores at most this, so that with the
+/// wrappers around it (`Option`, `Result<_, Error<_>>`) it stays under clippy's 250.
+const MAX_COMPLEXITY: usize = 150;
+
+/// Gives types too complex for clippy a name (`pub type {Owner}{Field} = ...;`).
+fn name_complex_types(
+    models: &mut Vec<Model>,
+    operations: &mut [Operation],
+    type_names: &mut NameSet,
+) {
+    let mut named: Vec<Model> = Vec::new();
+    let mut name = |ty: &mut TypeRef, hint: String, pointer: &str| {
+        if complexity(ty, 2) <= MAX_COMPLEXITY {
+            return;
+        }
+        let rust_name = type_names.claim(&names::type_name(&hint));
+        named.push(Model {
+            rust_name: rust_name.clone(),
+            doc: crate::ir::Docs::default(),
+            kind: ModelKind::Alias(ty.clone()),
+            pointer: pointer.to_string(),
+        });
+        *ty = TypeRef::Named(rust_name);
+    };
+    for model in models.iter_mut() {
+        let owner = model.rust_name.clone();
+        match &mut model.kind {
+            ModelKind::Struct(shape) => {
+                for field in &mut shape.fields {
+                    let hint = format!("{owner}{}", names::pascal(&field.wire_name, "Field", "V"));
+                    name(&mut field.ty, hint, &model.pointer);
+                }
+            }
+            ModelKind::Union(union) => {
+                for variant in &mut union.variants {
+                    name(
+                        &mut variant.ty,
+                        format!("{owner}{}", variant.rust_name),
+                        &model.pointer,
+                    );
+                }
+            }
+            _ => {}
+        }
+    }
+    for operation in operations.iter_mut() {
+        let stem = names::pascal(&operation.rust_name, "Operation", "Op");
+        for response in operation
+            .success
+            .iter_mut()
+            .chain(operation.errors.iter_mut())
+        {
+            if let ResponseBody::Json(ty) = &mut response.body {
+                name(
+                    ty,
+                    format!("{stem}{}", response.variant),
+                    &operation.pointer,
+                );
+            }
+        }
+        for content in operation
+            .body
+            .iter_mut()
+            .flat_map(|body| body.contents.iter_mut())
+        {
+            if let BodyKind::Json(ty) | BodyKind::Form(ty) = &mut content.kind {
+                name(ty, format!("{stem}Body"), &operation.pointer);
+            }
+        }
+    }
+    models.extend(named);
 }
 
 fn request_roots(operations: &[Operation]) -> Vec<TypeRef> {
@@ -51,6 +183,12 @@ fn request_roots(operations: &[Operation]) -> Vec<TypeRef> {
         if let Some(name) = &operation.params_struct {
             roots.push(TypeRef::Named(name.clone()));
         }
+        roots.extend(
+            operation
+                .parameters
+                .iter()
+                .map(|parameter| parameter.ty.clone()),
+        );
     }
     roots
 }
@@ -198,8 +336,9 @@ fn rename(ty: &mut TypeRef, copied: &BTreeMap<String, String>) {
 }
 
 /// Struct variants of a union live behind a `Box`: a union's size is its largest variant's,
-/// and one large struct would make every string or number variant that large too.
-fn box_struct_variants(models: &mut [Model]) {
+/// and one large struct would make every string or number variant that large too. So do
+/// the struct bodies in an operation's enums of error and success bodies.
+fn box_struct_variants(models: &mut [Model], operations: &mut [Operation]) {
     let structs: BTreeSet<String> = models
         .iter()
         .filter(|model| matches!(model.kind, ModelKind::Struct(_)))
@@ -215,6 +354,15 @@ fn box_struct_variants(models: &mut [Model]) {
             ModelKind::Union(union) => union.variants.iter_mut().for_each(|v| boxed(&mut v.ty)),
             ModelKind::Tagged(tagged) => tagged.variants.iter_mut().for_each(|v| boxed(&mut v.ty)),
             _ => {}
+        }
+    }
+    for operation in operations.iter_mut() {
+        let in_enum = operation.success_enum.is_some();
+        let successes = operation.success.iter_mut().filter(|_| in_enum);
+        for response in successes.chain(operation.errors.iter_mut()) {
+            if let ResponseBody::Json(ty) = &mut response.body {
+                boxed(ty);
+            }
         }
     }
 }

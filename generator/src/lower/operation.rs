@@ -92,6 +92,11 @@ impl<'a> Lowerer<'a> {
             .iter()
             .any(|(status, _)| matches!(status, StatusKey::Code(429) | StatusKey::Range(4)));
 
+        let uses_deprecated = doc.deprecated.is_some()
+            || lowered
+                .parameters
+                .iter()
+                .any(|p| p.doc.deprecated.is_some());
         Operation {
             rust_name,
             request_fn: String::new(),
@@ -111,6 +116,7 @@ impl<'a> Lowerer<'a> {
             success_enum,
             error_enum,
             documents_429,
+            uses_deprecated,
             accept: responses.accept,
             security,
             pointer,

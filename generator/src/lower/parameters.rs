@@ -262,6 +262,10 @@ impl<'a> Lowerer<'a> {
             TypeRef::Map(inner) => self.is_scalar(inner) && style != ParameterStyle::SpaceDelimited,
             TypeRef::JsonObject | TypeRef::Json => true,
             TypeRef::Named(name) => match self.model_kind_of(name) {
+                // A union writes whichever variant it holds: each must be writable.
+                Some(ModelKind::Union(union)) => union.variants.iter().all(|variant| {
+                    matches!(variant.ty, TypeRef::Json) || self.writable(&variant.ty, style)
+                }),
                 Some(ModelKind::Struct(shape)) => shape.fields.iter().all(|field| {
                     self.is_scalar(&field.ty)
                         || field.ty == TypeRef::Json

@@ -121,8 +121,11 @@ impl<'a> Lowerer<'a> {
         let Some((kind, media)) = chosen else {
             return ResponseBody::Empty;
         };
-        if !accepted.contains(&media.media_type) {
-            accepted.push(media.media_type.clone());
+        // Every media type read the same way can be asked for: the body is read alike.
+        for (other_kind, other) in &kinds {
+            if other_kind == kind && !accepted.contains(&other.media_type) {
+                accepted.push(other.media_type.clone());
+            }
         }
         match kind {
             MediaKind::Json => match media.schema {

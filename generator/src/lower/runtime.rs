@@ -33,6 +33,19 @@ pub(super) fn needs(api: &Api) -> Runtime {
         if !operation.documents_429 {
             add(Piece::RateLimited);
         }
+        let documents_default = operation
+            .errors
+            .iter()
+            .any(|r| r.status == crate::ir::StatusMatch::Default);
+        if !documents_default
+            || operation.stream_fn.is_some()
+            || operation
+                .success
+                .iter()
+                .any(|r| r.body == ResponseBody::Upgrade)
+        {
+            add(Piece::UnexpectedStatus);
+        }
         if operation.stream_fn.is_some() {
             add(Piece::Stream);
         }

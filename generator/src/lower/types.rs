@@ -439,11 +439,7 @@ impl<'a> Lowerer<'a> {
                 from_impl: false,
             });
         }
-        for index in 0..variants.len() {
-            let ty = &variants[index].ty;
-            let unique = variants.iter().filter(|other| &other.ty == ty).count() == 1;
-            variants[index].from_impl = unique && *ty != TypeRef::Json;
-        }
+        // Which variants convert with `From` is decided once every type is known (`finish`).
         Union { variants }
     }
 
