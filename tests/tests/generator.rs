@@ -955,3 +955,25 @@ fn big_bounds_and_refs_in_data_load() {
         "{examples:?}"
     );
 }
+
+#[test]
+fn lint_and_the_example_tests_agree_on_what_fits() {
+    let spec = generator::load::load(&fixtures("ok").join("examples.yaml")).expect("loads");
+    let findings = generator::lint::lint(&spec);
+    let flagged: Vec<&str> = findings.iter().map(|d| d.pointer.as_str()).collect();
+    assert_eq!(
+        flagged,
+        [
+            "#/paths/~1profiles/get/responses/200/content/application~1json/examples/missing-name/value",
+            "#/components/schemas/Profile/example",
+        ],
+        "a missing required property and an `int32` out of range, in file order: {findings:#?}"
+    );
+    let api = generator::lower::lower(&spec).expect("lowers");
+    let tested: Vec<&str> = api.examples.iter().map(|case| case.pointer.as_str()).collect();
+    assert_eq!(
+        tested,
+        ["#/paths/~1profiles/get/responses/200/content/application~1json/examples/fits/value"],
+        "only the example that fits becomes a test"
+    );
+}

@@ -52,7 +52,18 @@ impl Stages {
 /// Exit codes: 0 measured (or the corpus is absent), 2 bad arguments.
 pub fn run(args: BenchArgs) -> ExitCode {
     let root = crate::project_root();
-    let corpus = match corpus::discover(&root, &args.dirs, args.ref_root.as_deref(), &[]) {
+    // By default the HighLevel corpus, which the figures have always been measured on.
+    let highlevel = root.join(corpus::HIGHLEVEL);
+    let dirs: Vec<std::path::PathBuf> = if args.dirs.is_empty() {
+        if !highlevel.is_dir() {
+            println!("skipped: {} is absent", corpus::HIGHLEVEL);
+            return ExitCode::SUCCESS;
+        }
+        corpus::DEFAULT_FOLDERS.iter().map(|d| highlevel.join(d)).collect()
+    } else {
+        args.dirs.clone()
+    };
+    let corpus = match corpus::discover(&root, &dirs, args.ref_root.as_deref(), &[]) {
         Ok(Some(corpus)) => corpus,
         Ok(None) => {
             println!("skipped: {} is absent", corpus::HIGHLEVEL);
