@@ -109,10 +109,27 @@ pub struct PathItem {
 /// Extension values (`x-...`) of an object, in document order.
 pub type Extensions = Vec<(String, Value)>;
 
+/// The fields a path item holds operations under, in the order OpenAPI lists them
+/// (`query` is OpenAPI 3.2's).
+pub const METHODS: &[&str] = &[
+    "get", "put", "post", "delete", "options", "head", "patch", "trace", "query",
+];
+
+/// The method an operation is sent with: a fixed field names its method in lowercase,
+/// an additional operation's key is the method as sent.
+pub fn wire_method(field: &str) -> String {
+    if METHODS.contains(&field) {
+        field.to_ascii_uppercase()
+    } else {
+        field.to_string()
+    }
+}
+
 #[derive(Debug, Clone, Default)]
 pub struct Operation {
     pub pointer: String,
-    /// Lowercase, as written in the path item: `get`, `post`, ...
+    /// The path item's field: lowercase (`get`, `post`, `query`), or for 3.2
+    /// `additionalOperations` the method exactly as it is sent (`LINK`).
     pub method: String,
     pub operation_id: Option<String>,
     pub summary: Option<String>,

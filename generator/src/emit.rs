@@ -7,6 +7,7 @@ pub(crate) mod docs;
 mod examples;
 mod models;
 mod runtime;
+mod webhooks;
 
 use proc_macro2::{Ident, Span, TokenStream};
 use quote::quote;
@@ -51,6 +52,12 @@ pub fn emit(api: &Api, settings: &Settings) -> Vec<Emitted> {
         files.push(Emitted::Rust {
             path: "src/models.rs",
             tokens: models::emit_models(api),
+        });
+    }
+    if !api.webhooks.is_empty() {
+        files.push(Emitted::Rust {
+            path: "src/webhooks.rs",
+            tokens: webhooks::emit_webhooks(api),
         });
     }
     files.extend(
@@ -185,6 +192,13 @@ fn lib_rs(api: &Api, settings: &Settings) -> TokenStream {
         api.version.replace('`', "'"),
         settings.spec_display
     ));
+    if !api.webhooks.is_empty() {
+        lines.push(String::new());
+        lines.push(
+            "The webhooks the API sends have their bodies decoded by the functions of [`webhooks`]."
+                .to_string(),
+        );
+    }
     lines.push(String::new());
     lines.push("```no_run".to_string());
     lines.push("# async fn example() -> Result<(), Box<dyn std::error::Error>> {".to_string());
@@ -213,6 +227,13 @@ fn lib_rs(api: &Api, settings: &Settings) -> TokenStream {
                 mod #module;
             }
         });
+    // `webhooks` sorts after every other module, where rustfmt would put it.
+    let webhooks = (!api.webhooks.is_empty()).then(|| {
+        quote! {
+            #[rustfmt::skip]
+            pub mod webhooks;
+        }
+    });
     let has = |piece| api.runtime.has(piece);
     // In module order, as rustfmt sorts them: `lib.rs` is the one file rustfmt formats.
     let mut exports: Vec<(&str, TokenStream)> = vec![
@@ -298,6 +319,7 @@ fn lib_rs(api: &Api, settings: &Settings) -> TokenStream {
         #inner_doc
 
         #(#modules)*
+        #webhooks
 
         #(#exports)*
     }

@@ -24,6 +24,10 @@ pub struct Api {
     pub runtime: Runtime,
     /// The models `client.rs` names (it imports them), sorted.
     pub client_models: Vec<String>,
+    /// Requests the API sends to its users (3.1 `webhooks`), in spec order.
+    pub webhooks: Vec<Webhook>,
+    /// The models `webhooks.rs` names (it imports them), sorted.
+    pub webhook_models: Vec<String>,
     /// The crate documentation's example: imports and lines of a compiled `no_run` block.
     pub usage: Usage,
 }
@@ -128,6 +132,8 @@ pub enum Piece {
     CookieKey,
     /// Models that travel as JSON derive serde's traits (`models.rs` imports them).
     Derives,
+    /// Operations: requests are built (`Client::url`, `invalid_request`).
+    Requests,
     /// Answers with a status the operation does not document.
     UnexpectedStatus,
     /// Credentials of any kind (`Secret`).
@@ -163,6 +169,7 @@ impl Piece {
             Piece::CookieParams => "cookie-params",
             Piece::CookieKey => "cookie-key",
             Piece::Derives => "derives",
+            Piece::Requests => "requests",
             Piece::UnexpectedStatus => "unexpected-status",
             Piece::Credentials => "credentials",
             Piece::Bearer => "bearer",
@@ -170,6 +177,24 @@ impl Piece {
             Piece::SecretHeader => "secret-header",
         }
     }
+}
+
+/// A request the API sends to its users (a webhook), and how its body is decoded.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Webhook {
+    /// The webhook's key in the spec's `webhooks`.
+    pub name: String,
+    /// As sent, e.g. `POST`.
+    pub method: String,
+    /// The function of the `webhooks` module that decodes its body; `None` when the body
+    /// is bytes or absent, so there is nothing to decode.
+    pub decode_fn: Option<String>,
+    /// What the body is read as (never [`ResponseBody::Upgrade`]).
+    pub body: ResponseBody,
+    /// The media types the body may come as, all read as `body`.
+    pub media_types: Vec<String>,
+    pub doc: Docs,
+    pub pointer: String,
 }
 
 /// A compiled example for the crate docs.
@@ -387,7 +412,10 @@ pub struct Operation {
     pub decode_fn: String,
     /// The method that returns the response's body as it arrives, for a download.
     pub stream_fn: Option<String>,
+    /// As sent: `GET`, `QUERY`, `LINK`.
     pub method: String,
+    /// Whether `reqwest::Method` has a constant for `method`.
+    pub standard_method: bool,
     /// The path template as written in the spec, e.g. `/contacts/{contactId}`.
     pub path: String,
     pub path_segments: Vec<PathSegment>,

@@ -59,7 +59,10 @@ pub fn run(args: BenchArgs) -> ExitCode {
             println!("skipped: {} is absent", corpus::HIGHLEVEL);
             return ExitCode::SUCCESS;
         }
-        corpus::DEFAULT_FOLDERS.iter().map(|d| highlevel.join(d)).collect()
+        corpus::DEFAULT_FOLDERS
+            .iter()
+            .map(|d| highlevel.join(d))
+            .collect()
     } else {
         args.dirs.clone()
     };

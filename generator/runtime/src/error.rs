@@ -249,6 +249,7 @@ impl<E: fmt::Debug> std::error::Error for Error<E> {
 
 /// A request that reqwest could not build: a value that cannot appear in a URL or header.
 /// The reason is reqwest's, with its causes (they never quote the value).
+#[cfg(feature = "requests")]
 pub(crate) fn invalid_request<E>(error: reqwest::Error) -> Error<E> {
     // The URL may carry an API key in its query.
     let error = error.without_url();

@@ -32,7 +32,7 @@ pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(30);
 /// - after a failure that may have happened after the server received the request
 ///   (a reset connection, a timeout while waiting for the answer, an answer cut short),
 ///   only if the method is idempotent (`GET`, `HEAD`, `OPTIONS`, `TRACE`, `PUT`,
-///   `DELETE`), or if `retry_unsafe_methods` is set. A `POST` that may have reached the
+///   `DELETE`, `QUERY`), or if `retry_unsafe_methods` is set. A `POST` that may have reached the
 ///   server is never sent again by default: the server may have acted on it already.
 ///
 /// Nothing else is retried: not other statuses (a 5xx may come after the server acted),
@@ -158,7 +158,8 @@ impl Default for RetryPolicy {
     }
 }
 
-/// Methods that can be sent twice with the effect of once (RFC 9110, section 9.2.2).
+/// Methods that can be sent twice with the effect of once (RFC 9110, section 9.2.2), and
+/// `QUERY`, which is safe (its draft, which OpenAPI 3.2 adopts, makes it so).
 fn is_idempotent(method: &Method) -> bool {
     [
         Method::GET,
@@ -169,6 +170,7 @@ fn is_idempotent(method: &Method) -> bool {
         Method::DELETE,
     ]
     .contains(method)
+        || method.as_str() == "QUERY"
 }
 
 /// A random duration from zero up to `max`. The randomness comes from the standard
@@ -357,6 +359,13 @@ mod tests {
                 "{attempt}: {delay:?}"
             );
         }
+    }
+
+    #[test]
+    fn query_is_idempotent_and_extension_methods_are_not() {
+        assert!(is_idempotent(&Method::from_bytes(b"QUERY").unwrap()));
+        assert!(!is_idempotent(&Method::from_bytes(b"LINK").unwrap()));
+        assert!(!is_idempotent(&Method::PATCH));
     }
 
     #[test]

@@ -313,6 +313,19 @@ fn emit_core(api: &Api) -> TokenStream {
             }
         }
     });
+    let url = api.runtime.has(Piece::Requests).then(|| {
+        quote! {
+            /// The base URL with `segments` appended, each percent-encoded.
+            fn url<E>(&self, segments: &[&str]) -> Result<Url, Error<E>> {
+                let mut url = self.base_url.clone();
+                url.path_segments_mut()
+                    .map_err(|()| Error::InvalidRequest(format!("the base URL `{}` cannot have a path", self.base_url)))?
+                    .pop_if_empty()
+                    .extend(segments);
+                Ok(url)
+            }
+        }
+    });
     let execute_upgrade = api.runtime.has(Piece::Upgrade).then(|| {
         quote! {
             /// Sends `request` and, when the server answers `101 Switching Protocols`,
@@ -467,15 +480,7 @@ fn emit_core(api: &Api) -> TokenStream {
             #execute_stream
             #execute_upgrade
 
-            /// The base URL with `segments` appended, each percent-encoded.
-            fn url<E>(&self, segments: &[&str]) -> Result<Url, Error<E>> {
-                let mut url = self.base_url.clone();
-                url.path_segments_mut()
-                    .map_err(|()| Error::InvalidRequest(format!("the base URL `{}` cannot have a path", self.base_url)))?
-                    .pop_if_empty()
-                    .extend(segments);
-                Ok(url)
-            }
+            #url
         }
     }
 }
@@ -796,7 +801,13 @@ fn style_tokens(style: ParameterStyle) -> (&'static str, bool) {
 
 fn emit_request(api: &Api, op: &Operation) -> TokenStream {
     let segments = url_segments(op);
-    let method = format_ident!("{}", op.method);
+    let method = if op.standard_method {
+        let method = format_ident!("{}", op.method);
+        quote!(reqwest::Method::#method)
+    } else {
+        let method = proc_macro2::Literal::byte_string(op.method.as_bytes());
+        quote!(reqwest::Method::from_bytes(#method).map_err(|error| Error::InvalidRequest(error.to_string()))?)
+    };
     let accept = &op.accept;
     let query: Vec<TokenStream> = op
         .parameters
@@ -872,7 +883,7 @@ fn emit_request(api: &Api, op: &Operation) -> TokenStream {
         #query
         let #builder_mut request = self
             .http
-            .request(reqwest::Method::#method, url)
+            .request(#method, url)
             .header(reqwest::header::ACCEPT, #accept)
             #(#constant_headers)*;
         #(#header_params)*

@@ -178,6 +178,8 @@ struct Bundler {
     ref_root_shown: String,
     /// Every file read, or `None` when it could not be (reported once).
     documents: BTreeMap<PathBuf, Option<Value>>,
+    /// The `$anchor`s of each document read, the root's included.
+    anchors: BTreeMap<PathBuf, HashMap<String, String>>,
     /// Local ref given to each imported target, so it is copied once.
     imported: BTreeMap<Target, String>,
     /// Names in use per component kind, in the root or by earlier imports.
@@ -231,11 +233,13 @@ impl Bundler {
                 _ => ".".to_string(),
             },
         };
+        let anchors = BTreeMap::from([(normalize(root_file), super::anchors::anchors(root))]);
         Bundler {
             root_file: normalize(root_file),
             ref_root,
             ref_root_shown,
             documents,
+            anchors,
             imported: BTreeMap::new(),
             taken,
             next_suffix: HashMap::new(),
@@ -350,10 +354,10 @@ impl Bundler {
         }
         let (file_part, fragment) = reference.split_once('#').unwrap_or((reference, ""));
         let fragment = pointer::from_fragment(fragment);
-        let fragment = fragment.as_ref();
         let file_part = self.rewritten(file_part);
         let file_part = file_part.as_str();
-        if file_part.is_empty() && at.in_root {
+        let anchor = super::anchors::is_plain_name(&fragment);
+        if file_part.is_empty() && at.in_root && !anchor {
             return None;
         }
         let target_file = if file_part.is_empty() {
@@ -361,6 +365,27 @@ impl Bundler {
         } else {
             normalize(&file.parent().unwrap_or(Path::new("")).join(file_part))
         };
+        let fragment = if anchor {
+            if target_file != self.root_file && !self.document(&target_file, file, &site) {
+                return self.broken_ref(at, None);
+            }
+            let found = self
+                .anchors
+                .get(&target_file)
+                .and_then(|anchors| anchors.get(fragment.as_ref()));
+            match found {
+                Some(pointer) => pointer.clone(),
+                None => {
+                    return self.broken_ref(at, Some(
+                        Diagnostic::new(file, site, format!("`$ref` `{reference}` names the anchor `{fragment}`, which no schema of `{}` declares", target_file.display()))
+                            .help(format!("add `$anchor: {fragment}` to the schema it means, or refer to it by its JSON pointer (`#/components/schemas/...`)")),
+                    ));
+                }
+            }
+        } else {
+            fragment.into_owned()
+        };
+        let fragment = fragment.as_str();
         let target = Target {
             file: target_file,
             pointer: fragment.to_string(),
@@ -633,6 +658,8 @@ impl Bundler {
             Ok((value, text)) => {
                 self.bytes_read += text.len() as u64;
                 self.sources.add_text(path, text);
+                self.anchors
+                    .insert(path.to_path_buf(), super::anchors::anchors(&value));
                 self.documents.insert(path.to_path_buf(), Some(value));
                 true
             }

@@ -6,9 +6,9 @@ use std::path::Path;
 
 use serde_json::Value;
 
-use super::read_document::METHODS;
 use super::roles::{Kind, Role};
 use crate::document::Version;
+use crate::document::METHODS;
 use crate::error::Diagnostic;
 use crate::pointer;
 
@@ -148,15 +148,29 @@ pub(super) fn operation_ids(file: &Path, root: &Value, out: &mut Vec<Diagnostic>
     };
     let mut first_use: HashMap<&str, (String, String)> = HashMap::new();
     for (path, item) in paths {
-        for method in METHODS {
-            let Some(id) = item
-                .get(method)
-                .and_then(|operation| operation.get("operationId"))
-                .and_then(Value::as_str)
-            else {
+        let fixed = METHODS
+            .iter()
+            .filter_map(|method| Some((*method, item.get(method)?, vec![*method])));
+        let additional = item
+            .get("additionalOperations")
+            .and_then(Value::as_object)
+            .into_iter()
+            .flatten()
+            .map(|(method, operation)| {
+                (
+                    method.as_str(),
+                    operation,
+                    vec!["additionalOperations", method],
+                )
+            });
+        for (method, operation, place) in fixed.chain(additional) {
+            let Some(id) = operation.get("operationId").and_then(Value::as_str) else {
                 continue;
             };
-            let pointer = pointer::join("#/paths", &[path, method, "operationId"]);
+            let mut tokens = vec![path.as_str()];
+            tokens.extend(place);
+            tokens.push("operationId");
+            let pointer = pointer::join("#/paths", &tokens);
             let operation = format!("{} {path}", method.to_ascii_uppercase());
             match first_use.get(id) {
                 Some((first, first_pointer)) => out.push(

@@ -19,11 +19,6 @@ use crate::pointer;
 /// How many `$ref`s may lead from one to the next before a value is reached.
 const MAX_REF_HOPS: usize = 32;
 
-/// The methods a path item may hold operations under, in the order OpenAPI lists them.
-pub(crate) const METHODS: &[&str] = &[
-    "get", "put", "post", "delete", "options", "head", "patch", "trace",
-];
-
 /// Reads `root` (the bundled document of the spec at `file`) into a [`Document`], with a
 /// diagnostic for every value that is not what its place calls for.
 pub(crate) fn read(
@@ -361,16 +356,43 @@ impl<'v> Reader<'v> {
                 }
             }
         }
-        for (key, feature) in [
-            ("query", "the `QUERY` method"),
-            ("additionalOperations", "`additionalOperations`"),
-        ] {
-            if obj.contains_key(key) {
+        // A method under a key the path item does not have would be dropped without a word.
+        for key in obj.keys() {
+            let lower = key.to_ascii_lowercase();
+            let method_like = METHODS.contains(&lower.as_str())
+                || (is_method_token(key) && !key.bytes().any(|b| b.is_ascii_lowercase()));
+            if method_like && !METHODS.contains(&key.as_str()) {
+                let help = if METHODS.contains(&lower.as_str()) {
+                    format!("write the method in lowercase: `{lower}`")
+                } else {
+                    format!("an operation with another method goes under `additionalOperations` (OpenAPI 3.2): `additionalOperations: {{{key}: ...}}`")
+                };
                 self.error(
                     &pointer::push(&at, key),
-                    format!("{feature} (OpenAPI 3.2) is not supported yet"),
-                    "describe the operation with one of the methods of OpenAPI 3.0 and 3.1",
+                    format!("`{key}` is not a field of a path item"),
+                    help,
                 );
+            }
+        }
+        if let Some(additional) = self.map(obj, &at, "additionalOperations") {
+            let additional_at = pointer::push(&at, "additionalOperations");
+            for (method, operation) in additional {
+                let operation_at = pointer::push(&additional_at, method);
+                if METHODS.contains(&method.to_ascii_lowercase().as_str()) {
+                    self.error(
+                        &operation_at,
+                        format!("`{method}` is one of the fixed fields of a path item, not an additional operation"),
+                        format!("move the operation to the path item's `{}` field", method.to_ascii_lowercase()),
+                    );
+                } else if !is_method_token(method) {
+                    self.error(
+                        &operation_at,
+                        format!("`{method}` is not an HTTP method name"),
+                        "a method name is letters, digits and `!#$%&'*+-.^_`|~`, as it is sent (for example `LINK`)",
+                    );
+                } else if let Some(operation) = self.operation(operation, &operation_at, method) {
+                    item.operations.push(operation);
+                }
             }
         }
         item.pointer = at;
@@ -614,9 +636,13 @@ impl<'v> Reader<'v> {
                 else {
                     continue;
                 };
-                if let Some(value) = example.get("value") {
+                // 3.2 names the value as data `dataValue`, beside its `serializedValue`.
+                let found = ["value", "dataValue"]
+                    .into_iter()
+                    .find_map(|key| Some((key, example.get(key)?)));
+                if let Some((key, value)) = found {
                     out.push(Example {
-                        pointer: pointer::push(&example_at, "value"),
+                        pointer: pointer::push(&example_at, key),
                         value: value.clone(),
                     });
                 }
@@ -1121,4 +1147,12 @@ fn status_key(key: &str) -> Option<StatusKey> {
         return key.parse().ok().map(StatusKey::Code);
     }
     None
+}
+
+/// Whether `name` is an HTTP method name (an RFC 9110 token).
+pub(crate) fn is_method_token(name: &str) -> bool {
+    !name.is_empty()
+        && name
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&b))
 }

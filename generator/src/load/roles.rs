@@ -101,7 +101,8 @@ fn keyword_role(parent: Kind, key: &str, child: &Value) -> Role {
         _ => Role::Names(kind),
     };
     match key {
-        "example" | "default" | "enum" | "const" | "value" | "externalValue" => Role::Data,
+        "example" | "default" | "enum" | "const" | "value" | "externalValue" | "dataValue"
+        | "serializedValue" => Role::Data,
         "examples" => match child {
             // 3.1 schema `examples` are values; elsewhere a map of Example Objects.
             Value::Array(_) => Role::Data,

@@ -130,7 +130,19 @@ impl<'a> Lowerer<'a> {
         })
     }
 
+    /// Refuses what a media type says that the generated body would not follow.
+    pub(super) fn check_media(&mut self, media: &MediaType) {
+        if media.item_schema.is_some() {
+            self.error(
+                &crate::pointer::push(&media.pointer, "itemSchema"),
+                "`itemSchema` (OpenAPI 3.2 sequential media types) is not supported yet",
+                "describe the whole body with `schema`; a stream of items can then be read as text or bytes",
+            );
+        }
+    }
+
     fn body_kind(&mut self, media: &'a MediaType, type_stem: &str) -> Option<BodyKind> {
+        self.check_media(media);
         let hint = format!("{type_stem}Request");
         Some(match self.content_kind(&media.media_type, media.schema) {
             MediaKind::Json | MediaKind::Any => {

@@ -5,15 +5,16 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use crate::ir::{BodyKind, Model, ModelKind, Operation, ResponseBody, TypeRef};
+use crate::ir::{BodyKind, Model, ModelKind, Operation, ResponseBody, TypeRef, Webhook};
 use crate::names::{self, NameSet};
 
 pub(super) fn finish(
     models: &mut Vec<Model>,
     operations: &mut [Operation],
+    webhooks: &mut [Webhook],
     type_names: &mut NameSet,
 ) {
-    split_directions(models, operations, type_names);
+    split_directions(models, operations, webhooks, type_names);
     let requested = reachable(models, request_roots(operations));
     for model in models.iter_mut() {
         let ModelKind::Struct(shape) = &mut model.kind else {
@@ -36,7 +37,7 @@ pub(super) fn finish(
     }
     break_cycles(models);
     box_struct_variants(models, operations);
-    name_complex_types(models, operations, type_names);
+    name_complex_types(models, operations, webhooks, type_names);
     union_conversions(models);
 }
 
@@ -105,6 +106,7 @@ const MAX_COMPLEXITY: usize = 150;
 fn name_complex_types(
     models: &mut Vec<Model>,
     operations: &mut [Operation],
+    webhooks: &mut [Webhook],
     type_names: &mut NameSet,
 ) {
     let mut named: Vec<Model> = Vec::new();
@@ -167,6 +169,12 @@ fn name_complex_types(
             }
         }
     }
+    for webhook in webhooks.iter_mut() {
+        if let ResponseBody::Json(ty) = &mut webhook.body {
+            let hint = format!("{}Webhook", names::type_name(&webhook.name));
+            name(ty, hint, &webhook.pointer);
+        }
+    }
     models.extend(named);
 }
 
@@ -193,11 +201,17 @@ fn request_roots(operations: &[Operation]) -> Vec<TypeRef> {
     roots
 }
 
-fn response_roots(operations: &[Operation]) -> Vec<TypeRef> {
+/// What the client receives: response bodies, and webhook bodies (the API sends them too).
+fn response_roots(operations: &[Operation], webhooks: &[Webhook]) -> Vec<TypeRef> {
     operations
         .iter()
         .flat_map(|op| op.success.iter().chain(&op.errors))
         .filter_map(|response| response.body.json().cloned())
+        .chain(
+            webhooks
+                .iter()
+                .filter_map(|webhook| webhook.body.json().cloned()),
+        )
         .collect()
 }
 
@@ -207,10 +221,11 @@ fn response_roots(operations: &[Operation]) -> Vec<TypeRef> {
 fn split_directions(
     models: &mut Vec<Model>,
     operations: &mut [Operation],
+    webhooks: &[Webhook],
     type_names: &mut NameSet,
 ) {
     let requested = reachable(models, request_roots(operations));
-    let returned = reachable(models, response_roots(operations));
+    let returned = reachable(models, response_roots(operations, webhooks));
     let involved = involving(models, |field| field.read_only || field.write_only);
     let copied: BTreeMap<String, String> = models
         .iter()

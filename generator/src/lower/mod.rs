@@ -15,6 +15,7 @@ mod runtime;
 mod security;
 mod server;
 mod types;
+mod webhooks;
 
 use std::collections::{BTreeMap, HashMap};
 use std::path::Path;
@@ -37,6 +38,7 @@ pub fn lower(spec: &Spec) -> Result<Api, Error> {
     lowerer.check_alias_cycles();
     let credentials = lowerer.credentials();
     let mut operations = lowerer.lower_operations(&credentials);
+    let mut webhooks = lowerer.lower_webhooks();
     let base_url = lowerer.base_url();
     let Lowerer {
         mut models,
@@ -48,7 +50,7 @@ pub fn lower(spec: &Spec) -> Result<Api, Error> {
     if !diagnostics.is_empty() || !spec.problems.is_empty() {
         return Err(Error::Spec(spec.finish_diagnostics(diagnostics)));
     }
-    finish::finish(&mut models, &mut operations, &mut type_names);
+    finish::finish(&mut models, &mut operations, &mut webhooks, &mut type_names);
     models.sort_by(|a, b| a.rust_name.cmp(&b.rust_name));
     operations.sort_by(|a, b| a.rust_name.cmp(&b.rust_name));
 
@@ -68,10 +70,13 @@ pub fn lower(spec: &Spec) -> Result<Api, Error> {
         operations,
         runtime: Default::default(),
         client_models: Vec::new(),
+        webhooks,
+        webhook_models: Vec::new(),
         usage: Default::default(),
     };
     api.runtime = runtime::needs(&api);
     api.client_models = runtime::client_models(&api);
+    api.webhook_models = runtime::webhook_models(&api);
     api.usage = runtime::usage(&api);
     Ok(api)
 }

@@ -7,6 +7,11 @@ use crate::document::{PathItem, StatusKey};
 use crate::ir::{Docs, Operation, PathSegment, ResponseBody};
 use crate::names::{self, NameSet};
 
+/// The methods `reqwest::Method` has a constant for.
+const STANDARD_METHODS: &[&str] = &[
+    "GET", "PUT", "POST", "DELETE", "OPTIONS", "HEAD", "PATCH", "TRACE", "CONNECT",
+];
+
 impl<'a> Lowerer<'a> {
     pub(super) fn lower_operations(&mut self, credentials: &Credentials) -> Vec<Operation> {
         let mut method_names = NameSet::with_reserved(names::reserved_methods());
@@ -58,7 +63,7 @@ impl<'a> Lowerer<'a> {
     ) -> Operation {
         let type_stem = names::pascal(&rust_name, "Operation", "Op");
         let pointer = operation.pointer.clone();
-        let method = operation.method.to_ascii_uppercase();
+        let method = crate::document::wire_method(&operation.method);
         let mut notes = vec![format!("`{method} {path}`")];
         let security = self.operation_security(operation, credentials, &mut notes);
         let summary = operation.summary.clone().or_else(|| item.summary.clone());
@@ -102,6 +107,7 @@ impl<'a> Lowerer<'a> {
             request_fn: String::new(),
             decode_fn: String::new(),
             stream_fn: None,
+            standard_method: STANDARD_METHODS.contains(&method.as_str()),
             method,
             path: path.to_string(),
             path_segments,

@@ -68,7 +68,7 @@ impl<'a> Lowerer<'a> {
             let body = if status == StatusMatch::Code(101) {
                 ResponseBody::Upgrade
             } else {
-                self.response_body(response, &hint, &mut accepted)
+                self.read_body(&response.content, &hint, &mut accepted)
             };
             let names = if ok {
                 &mut success_names
@@ -101,16 +101,19 @@ impl<'a> Lowerer<'a> {
         lowered
     }
 
-    /// The body of a response, read as its preferred media type (JSON first), which is
-    /// added to `accepted`.
-    fn response_body(
+    /// A body the client receives (a response, or a webhook's request), read as its
+    /// preferred media type (JSON first), which is added to `accepted` with every other
+    /// media type read the same way.
+    pub(super) fn read_body(
         &mut self,
-        response: &'a document::Response,
+        content: &'a [document::MediaType],
         hint: &str,
         accepted: &mut Vec<String>,
     ) -> ResponseBody {
-        let kinds: Vec<(MediaKind, &'a document::MediaType)> = response
-            .content
+        for media in content {
+            self.check_media(media);
+        }
+        let kinds: Vec<(MediaKind, &'a document::MediaType)> = content
             .iter()
             .map(|media| (self.content_kind(&media.media_type, media.schema), media))
             .collect();

@@ -13,6 +13,7 @@ pub(super) fn needs(api: &Api) -> Runtime {
         runtime.pieces.insert(piece);
     };
     for operation in &api.operations {
+        add(Piece::Requests);
         for response in &operation.success {
             match &response.body {
                 ResponseBody::Json(_) => add(Piece::DecodeJson),
@@ -171,6 +172,21 @@ pub(super) fn client_models(api: &Api) -> Vec<String> {
         if let Some(params) = &op.params_struct {
             add(&TypeRef::Named(params.clone()));
         }
+    }
+    out.into_iter().collect()
+}
+
+/// The models `webhooks.rs` mentions by name: the bodies it decodes, sorted.
+pub(super) fn webhook_models(api: &Api) -> Vec<String> {
+    let mut out = std::collections::BTreeSet::new();
+    for ty in api
+        .webhooks
+        .iter()
+        .filter_map(|webhook| webhook.body.json())
+    {
+        let mut named = Vec::new();
+        super::finish::names_in(ty, &mut named);
+        out.extend(named);
     }
     out.into_iter().collect()
 }
