@@ -97,7 +97,8 @@ pub(crate) fn type_tokens(ty: &TypeRef) -> TokenStream {
         TypeRef::F64 => quote!(f64),
         TypeRef::Json => quote!(serde_json::Value),
         TypeRef::JsonObject => quote!(serde_json::Map<String, serde_json::Value>),
-        TypeRef::Base64 => quote!(Base64),
+        // Written out: a body or a webhook payload may be base64 too, outside `models.rs`.
+        TypeRef::Base64 => quote!(crate::Base64),
         TypeRef::Unit => quote!(()),
         TypeRef::Named(name) => {
             let name = ident(name);

@@ -127,8 +127,7 @@ pub mod generated {
     ];
 
     /// Types `models.rs` imports: serde's derives and the crate's field types.
-    pub const MODEL_IMPORTS: &[&str] =
-        &["Deserialize", "Serialize", "Nullable", "FilePart", "Base64"];
+    pub const MODEL_IMPORTS: &[&str] = &["Deserialize", "Serialize", "Nullable", "FilePart"];
 
     /// Constants the crate defines in `client.rs`.
     pub const CLIENT_CONSTANTS: &[&str] = &["DEFAULT_BASE_URL"];

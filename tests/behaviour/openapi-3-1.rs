@@ -97,6 +97,18 @@ async fn base64_content_inside_json_arrives_as_bytes() {
 }
 
 #[tokio::test]
+async fn a_base64_string_as_the_whole_body_is_bytes_too() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(path("/pets/7/thumbnail"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!("AAEC")))
+        .mount(&server)
+        .await;
+    let client = Client::new().unwrap().with_base_url(server.uri().parse().unwrap());
+    assert_eq!(client.get_thumbnail(7).await.expect("a thumbnail").0, vec![0, 1, 2]);
+}
+
+#[tokio::test]
 async fn a_path_item_from_components_is_an_operation_with_its_parameters() {
     let server = MockServer::start().await;
     Mock::given(method("GET"))

@@ -27,18 +27,12 @@ pub fn emit_models(api: &Api) -> TokenStream {
             use crate::FilePart;
         )
     });
-    let base64_use = api.runtime.has(Piece::Base64).then(|| {
-        quote!(
-            use crate::Base64;
-        )
-    });
     let models = api.models.iter().map(emit_model);
     quote! {
         //! Types of the request and response bodies, one per schema of the API description.
         #serde_use
         #nullable_use
         #file_use
-        #base64_use
         #(#models)*
     }
 }

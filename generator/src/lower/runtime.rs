@@ -112,12 +112,33 @@ pub(super) fn needs(api: &Api) -> Runtime {
                 add(Piece::Files);
             }
         }
-        if model_types(model)
+    }
+    let operation_types = api.operations.iter().flat_map(|op| {
+        let bodies = op
+            .body
             .iter()
-            .any(|ty| holds(ty, &|t| *t == TypeRef::Base64))
-        {
-            add(Piece::Base64);
-        }
+            .flat_map(|body| &body.contents)
+            .filter_map(|content| match &content.kind {
+                BodyKind::Json(ty) | BodyKind::Form(ty) => Some(ty),
+                _ => None,
+            });
+        let responses = op
+            .success
+            .iter()
+            .chain(&op.errors)
+            .filter_map(|response| response.body.json());
+        let parameters = op.parameters.iter().map(|parameter| &parameter.ty);
+        bodies.chain(responses).chain(parameters)
+    });
+    let webhook_types = api.webhooks.iter().filter_map(|webhook| webhook.body.json());
+    let mut every_type = api
+        .models
+        .iter()
+        .flat_map(model_types)
+        .chain(operation_types)
+        .chain(webhook_types);
+    if every_type.any(|ty| holds(ty, &|t| *t == TypeRef::Base64)) {
+        add(Piece::Base64);
     }
     let mut reqwest_features = Vec::new();
     let bodies = || {
