@@ -132,3 +132,15 @@ fn webhook_bodies_decode_into_their_payload_types() {
     let error = webhooks::kennel_note(&[0xff, 0xfe]).expect_err("not UTF-8");
     assert!(matches!(error, DecodeError::Text(_)), "{error:?}");
 }
+
+#[test]
+fn refs_inside_an_id_resolve_against_it() {
+    let pet: Pet = round_trip(json!({
+        "id": 1, "name": "A", "species": "dog", "nickname": null,
+        "keeper": {"name": "Ada", "shift": "night", "deputy": {"name": "Bo"}}
+    }));
+    let keeper = pet.keeper.expect("a keeper");
+    assert_eq!(keeper.name, "Ada");
+    assert_eq!(keeper.shift, Some(KeeperShift::Night));
+    assert_eq!(keeper.deputy.map(|deputy| deputy.name).as_deref(), Some("Bo"));
+}

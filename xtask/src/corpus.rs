@@ -1174,7 +1174,7 @@ fn report(
                 shorten(error, 40)
             );
         }
-        if built && outcome.generated && !outcome.compiled() {
+        if built && outcome.built && outcome.generated && !outcome.compiled() {
             let first = outcome
                 .first_clippy_error
                 .as_deref()

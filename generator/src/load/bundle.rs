@@ -15,6 +15,7 @@ use std::path::{Path, PathBuf};
 
 use serde_json::Value;
 
+use super::identifiers::Identifiers;
 use super::read::{normalize, read_source};
 use super::roles::{Kind, Role};
 use super::LoadOptions;
@@ -178,8 +179,10 @@ struct Bundler {
     ref_root_shown: String,
     /// Every file read, or `None` when it could not be (reported once).
     documents: BTreeMap<PathBuf, Option<Value>>,
-    /// The `$anchor`s of each document read, the root's included.
-    anchors: BTreeMap<PathBuf, HashMap<String, String>>,
+    /// The `$id`s and `$anchor`s of each document read, the root's included.
+    identifiers: BTreeMap<PathBuf, Identifiers>,
+    /// The URIs of the `$id` resources around the value being rewritten, innermost last.
+    scopes: Vec<String>,
     /// Local ref given to each imported target, so it is copied once.
     imported: BTreeMap<Target, String>,
     /// Names in use per component kind, in the root or by earlier imports.
@@ -233,13 +236,14 @@ impl Bundler {
                 _ => ".".to_string(),
             },
         };
-        let anchors = BTreeMap::from([(normalize(root_file), super::anchors::anchors(root))]);
+        let identifiers = BTreeMap::from([(normalize(root_file), Identifiers::of(root))]);
         Bundler {
             root_file: normalize(root_file),
             ref_root,
             ref_root_shown,
             documents,
-            anchors,
+            identifiers,
+            scopes: Vec::new(),
             imported: BTreeMap::new(),
             taken,
             next_suffix: HashMap::new(),
@@ -319,11 +323,16 @@ impl Bundler {
                     }
                     return;
                 }
+                let scoped =
+                    role == Role::Object(Kind::Schema) && self.enter_resource(map.get("$id"), file);
                 for (key, child) in map.iter_mut().filter(|(_, child)| is_container(child)) {
                     let child_role = role.child(key, child);
                     path.push(pointer::escape(key).into_owned());
                     self.rewrite_below(child, file, base, path, child_role);
                     path.pop();
+                }
+                if scoped {
+                    self.scopes.pop();
                 }
             }
             Value::Array(items) => {
@@ -346,44 +355,43 @@ impl Bundler {
     /// made local.
     fn resolve(&mut self, reference: &str, file: &Path, at: &At, kind: Kind) -> Option<Resolved> {
         let site = pointer::push(&at.pointer, "$ref");
-        if reference.starts_with("http://") || reference.starts_with("https://") {
-            return self.broken_ref(at, Some(
-                Diagnostic::new(file, site, format!("remote `$ref` `{reference}` is not followed"))
-                    .help("generation never uses the network: download the file and refer to it by a relative path"),
-            ));
-        }
-        let (file_part, fragment) = reference.split_once('#').unwrap_or((reference, ""));
-        let fragment = pointer::from_fragment(fragment);
-        let file_part = self.rewritten(file_part);
-        let file_part = file_part.as_str();
-        let anchor = super::anchors::is_plain_name(&fragment);
-        if file_part.is_empty() && at.in_root && !anchor {
-            return None;
-        }
-        let target_file = if file_part.is_empty() {
-            normalize(file)
-        } else {
-            normalize(&file.parent().unwrap_or(Path::new("")).join(file_part))
-        };
-        let fragment = if anchor {
-            if target_file != self.root_file && !self.document(&target_file, file, &site) {
-                return self.broken_ref(at, None);
-            }
-            let found = self
-                .anchors
-                .get(&target_file)
-                .and_then(|anchors| anchors.get(fragment.as_ref()));
-            match found {
-                Some(pointer) => pointer.clone(),
-                None => {
+        let (target_file, fragment) = match self.identified(reference, file) {
+            Some(Ok(pointer)) => (normalize(file), pointer),
+            Some(Err(anchor)) => return self.missing_anchor(reference, &anchor, file, site, at),
+            None => {
+                if reference.starts_with("http://") || reference.starts_with("https://") {
                     return self.broken_ref(at, Some(
-                        Diagnostic::new(file, site, format!("`$ref` `{reference}` names the anchor `{fragment}`, which no schema of `{}` declares", target_file.display()))
-                            .help(format!("add `$anchor: {fragment}` to the schema it means, or refer to it by its JSON pointer (`#/components/schemas/...`)")),
+                        Diagnostic::new(file, site, format!("remote `$ref` `{reference}` is not followed"))
+                            .help("generation never uses the network: download the file and refer to it by a relative path"),
                     ));
                 }
+                let (file_part, fragment) = reference.split_once('#').unwrap_or((reference, ""));
+                let fragment = pointer::from_fragment(fragment);
+                let file_part = self.rewritten(file_part);
+                let anchor = !fragment.is_empty() && !fragment.starts_with('/');
+                if file_part.is_empty() && at.in_root && !anchor {
+                    return None;
+                }
+                let target_file = if file_part.is_empty() {
+                    normalize(file)
+                } else {
+                    normalize(&file.parent().unwrap_or(Path::new("")).join(&file_part))
+                };
+                if !anchor {
+                    (target_file, fragment.into_owned())
+                } else {
+                    if target_file != self.root_file && !self.document(&target_file, file, &site) {
+                        return self.broken_ref(at, None);
+                    }
+                    let found = self.identifiers.get(&target_file).and_then(|identifiers| {
+                        identifiers.resolve(identifiers.scope_uri(None), &format!("#{fragment}"))
+                    });
+                    match found {
+                        Some(Ok(pointer)) => (target_file, pointer),
+                        _ => return self.missing_anchor(reference, &fragment, file, site, at),
+                    }
+                }
             }
-        } else {
-            fragment.into_owned()
         };
         let fragment = fragment.as_str();
         let target = Target {
@@ -572,6 +580,58 @@ impl Bundler {
         None
     }
 
+    /// Where `reference` leads by the `$id`s and `$anchor`s of `file`, resolved against
+    /// the resource it sits in: `None` when it names none of them (a pointer into the
+    /// document outside any resource, or another file).
+    fn identified(&self, reference: &str, file: &Path) -> Option<Result<String, String>> {
+        let identifiers = self.identifiers.get(&normalize(file))?;
+        let scope = self.scopes.last();
+        if !identifiers.any() && scope.is_none() {
+            return None;
+        }
+        if scope.is_none() && (reference.starts_with("#/") || reference == "#") {
+            return None;
+        }
+        identifiers.resolve(identifiers.scope_uri(scope.map(String::as_str)), reference)
+    }
+
+    /// Enters the schema resource a schema's `$id` declares, if it has one.
+    fn enter_resource(&mut self, id: Option<&Value>, file: &Path) -> bool {
+        let Some(Value::String(id)) = id else {
+            return false;
+        };
+        let Some(identifiers) = self.identifiers.get(&normalize(file)) else {
+            return false;
+        };
+        let scope = identifiers.scope_uri(self.scopes.last().map(String::as_str));
+        match Identifiers::id_uri(scope, id) {
+            Some(uri) => {
+                self.scopes.push(uri);
+                true
+            }
+            None => false,
+        }
+    }
+
+    fn missing_anchor(
+        &mut self,
+        reference: &str,
+        anchor: &str,
+        file: &Path,
+        site: String,
+        at: &At,
+    ) -> Option<Resolved> {
+        let diagnostic = Diagnostic::new(
+            file,
+            site,
+            format!("`$ref` `{reference}` names the anchor `{anchor}`, which no schema in its scope declares"),
+        )
+        .help(format!(
+            "add `$anchor: {anchor}` to the schema it means (in the same `$id` resource), or refer to it by its JSON pointer"
+        ));
+        self.broken_ref(at, Some(diagnostic))
+    }
+
     fn missing_target(
         &mut self,
         reference: &str,
@@ -658,8 +718,8 @@ impl Bundler {
             Ok((value, text)) => {
                 self.bytes_read += text.len() as u64;
                 self.sources.add_text(path, text);
-                self.anchors
-                    .insert(path.to_path_buf(), super::anchors::anchors(&value));
+                self.identifiers
+                    .insert(path.to_path_buf(), Identifiers::of(&value));
                 self.documents.insert(path.to_path_buf(), Some(value));
                 true
             }

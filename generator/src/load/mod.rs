@@ -13,9 +13,9 @@
 //! expansion that repeats too much), references are followed without recursion between
 //! files, and values copied in place of `$ref`s are limited in depth, chain length and size.
 
-mod anchors;
 mod bundle;
 mod checks;
+mod identifiers;
 mod read;
 mod read_document;
 mod roles;

@@ -130,7 +130,10 @@ pub(super) fn needs(api: &Api) -> Runtime {
         let parameters = op.parameters.iter().map(|parameter| &parameter.ty);
         bodies.chain(responses).chain(parameters)
     });
-    let webhook_types = api.webhooks.iter().filter_map(|webhook| webhook.body.json());
+    let webhook_types = api
+        .webhooks
+        .iter()
+        .filter_map(|webhook| webhook.body.json());
     let mut every_type = api
         .models
         .iter()
