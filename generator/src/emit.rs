@@ -86,6 +86,11 @@ pub(crate) fn ident(name: &str) -> Ident {
 }
 
 pub(crate) fn type_tokens(ty: &TypeRef) -> TokenStream {
+    type_tokens_in(ty, &quote!(crate))
+}
+
+/// The type as written outside the crate whose root is `root` (its tests name it).
+pub(crate) fn type_tokens_in(ty: &TypeRef, root: &TokenStream) -> TokenStream {
     match ty {
         TypeRef::String => quote!(String),
         TypeRef::Bool => quote!(bool),
@@ -98,30 +103,30 @@ pub(crate) fn type_tokens(ty: &TypeRef) -> TokenStream {
         TypeRef::Json => quote!(serde_json::Value),
         TypeRef::JsonObject => quote!(serde_json::Map<String, serde_json::Value>),
         // Written out: a body or a webhook payload may be base64 too, outside `models.rs`.
-        TypeRef::Base64 => quote!(crate::Base64),
+        TypeRef::Base64 => quote!(#root::Base64),
         TypeRef::Unit => quote!(()),
         TypeRef::Named(name) => {
             let name = ident(name);
             quote!(#name)
         }
         TypeRef::Vec(inner) => {
-            let inner = type_tokens(inner);
+            let inner = type_tokens_in(inner, root);
             quote!(Vec<#inner>)
         }
         TypeRef::Tuple(items) => {
-            let items = items.iter().map(type_tokens);
+            let items = items.iter().map(|item| type_tokens_in(item, root));
             quote!((#(#items,)*))
         }
         TypeRef::Map(inner) => {
-            let inner = type_tokens(inner);
+            let inner = type_tokens_in(inner, root);
             quote!(std::collections::BTreeMap<String, #inner>)
         }
         TypeRef::Option(inner) => {
-            let inner = type_tokens(inner);
+            let inner = type_tokens_in(inner, root);
             quote!(Option<#inner>)
         }
         TypeRef::Box(inner) => {
-            let inner = type_tokens(inner);
+            let inner = type_tokens_in(inner, root);
             quote!(Box<#inner>)
         }
         TypeRef::File => quote!(FilePart),

@@ -435,7 +435,7 @@ impl<'d> Meaning<'d> {
             .copied()
             .filter(|t| *t != JsonType::Null)
             .collect();
-        match non_null.as_slice() {
+        let shape = match non_null.as_slice() {
             [] if schema.types.is_some() => Shape::Null,
             [] => untyped_shape(schema),
             [single] => typed_shape(schema, *single),
@@ -451,6 +451,20 @@ impl<'d> Meaning<'d> {
                 });
                 Shape::Union(members)
             }
+        };
+        self.closed_tuple(schema, shape)
+    }
+
+    /// `prefixItems` makes a tuple only when `items: false` closes it: otherwise more
+    /// items may follow the prefix, and a Rust tuple would refuse them, so it is a list of
+    /// any JSON.
+    fn closed_tuple(&self, schema: &Schema, shape: Shape) -> Shape {
+        let closed = schema
+            .items
+            .is_some_and(|items| self.schema(items).boolean == Some(false));
+        match shape {
+            Shape::Tuple(_) if !closed => Shape::Array(None),
+            shape => shape,
         }
     }
 

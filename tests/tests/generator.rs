@@ -152,7 +152,7 @@ fn every_err_fixture_is_rejected_with_well_formed_diagnostics() {
         );
         seen += 1;
     }
-    assert_eq!(seen, 22, "every error fixture was checked");
+    assert_eq!(seen, 23, "every error fixture was checked");
 }
 
 #[test]
@@ -977,7 +977,16 @@ fn lint_and_the_example_tests_agree_on_what_fits() {
         .collect();
     assert_eq!(
         tested,
-        ["#/paths/~1profiles/get/responses/200/content/application~1json/examples/fits/value"],
-        "only the example that fits becomes a test"
+        [
+            "#/components/schemas/EndedAt/example",
+            "#/paths/~1profiles/get/responses/200/content/application~1json/examples/fits/value",
+        ],
+        "only the examples that fit become tests (components first)"
+    );
+    let ended = &api.examples[0];
+    assert_eq!(
+        (ended.ty.clone(), ended.json.as_str()),
+        (option_of(named("EndedAt")), "null"),
+        "a nullable schema's `null` example is tested as an `Option` of its type"
     );
 }

@@ -4,7 +4,7 @@
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use super::{ident, type_tokens};
+use super::{ident, type_tokens_in};
 use crate::ir::{Api, TypeRef};
 
 /// `tests/examples/main.rs`.
@@ -28,7 +28,7 @@ pub fn emit_examples(api: &Api, crate_ident: &str) -> TokenStream {
         .then(|| quote!(use #crate_ident::*;));
     let tests = api.examples.iter().map(|case| {
         let name = ident(&case.test_name);
-        let ty = type_tokens(&case.ty);
+        let ty = type_tokens_in(&case.ty, &quote!(#crate_ident));
         let json = &case.json;
         let doc = format!(" The example at `{}`.", case.pointer);
         quote! {
@@ -74,7 +74,7 @@ pub fn emit_examples(api: &Api, crate_ident: &str) -> TokenStream {
 /// Whether a type mentions one of the crate's own types (the tests then import them).
 fn names_a_type(ty: &TypeRef) -> bool {
     match ty {
-        TypeRef::Named(_) | TypeRef::File | TypeRef::Base64 => true,
+        TypeRef::Named(_) | TypeRef::File => true,
         TypeRef::Vec(inner)
         | TypeRef::Map(inner)
         | TypeRef::Option(inner)

@@ -23,7 +23,13 @@ pub(super) fn finish(
         shape.builder |= requested.contains(&model.rust_name);
         if shape.builder {
             let mut methods = NameSet::with_reserved(["new"]);
-            for field in shape.fields.iter_mut().filter(|field| !field.required) {
+            // A field that can only be `null` (`type: 'null'`) is set by its null setter.
+            let only_null = |field: &crate::ir::Field| field.nullable && field.ty == TypeRef::Unit;
+            for field in shape
+                .fields
+                .iter_mut()
+                .filter(|field| !field.required && !only_null(field))
+            {
                 field.setter = Some(methods.claim(&names::setter(&field.rust_name)));
             }
             for field in shape

@@ -203,6 +203,14 @@ impl<'a> Lowerer<'a> {
         let Some(name) = name.filter(|_| !trivial) else {
             return;
         };
+        // A nullable schema's type holds its values; where it is used, `Option` (or
+        // `Nullable`) adds the `null`, and so it does for its examples.
+        let ty = match ty {
+            TypeRef::Option(_) => ty.clone(),
+            _ if self.meaning.nullable(schema) => TypeRef::Option(Box::new(ty.clone())),
+            _ => ty.clone(),
+        };
+        let ty = &ty;
         for example in examples {
             if self.meaning.check(schema, &example.value).is_empty() {
                 self.examples.push(RecordedExample {
