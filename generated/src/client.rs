@@ -176,14 +176,26 @@ impl Client {
     pub fn new(
         credentials: impl Into<Credentials>,
     ) -> Result<Self, crate::error::SetupError> {
-        let http = reqwest::Client::builder()
-            .connect_timeout(crate::transport::DEFAULT_CONNECT_TIMEOUT)
+        let http = Self::http_client_builder()
             .build()
             .map_err(crate::error::SetupError::Http)?;
         Ok(
             Self::with_http_client(credentials, http)?
                 .with_timeout(crate::transport::DEFAULT_TIMEOUT),
         )
+    }
+
+    /// The `reqwest` builder that [`Client::new`] starts from: its connect timeout,
+    /// and with the default `rustls` feature, ring as the process's rustls crypto
+    /// provider (unless the process installed one). Build your own HTTP client from
+    /// it (proxies, extra root certificates, connection limits) and pass it to
+    /// [`Client::with_http_client`]; a `reqwest::Client` built otherwise needs a
+    /// provider installed first.
+    pub fn http_client_builder() -> reqwest::ClientBuilder {
+        #[cfg(feature = "rustls")]
+        let _ = rustls::crypto::ring::default_provider().install_default();
+        reqwest::Client::builder()
+            .connect_timeout(crate::transport::DEFAULT_CONNECT_TIMEOUT)
     }
 
     /// Creates a client for [`DEFAULT_BASE_URL`] with `credentials`, sending through `http`.

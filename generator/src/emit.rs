@@ -161,12 +161,19 @@ publish = false
 
 [features]
 default = ["rustls"]
-# TLS through rustls (the default) or the platform's native TLS.
-rustls = ["reqwest/rustls"]
+# TLS through rustls with the ring crypto provider: pure Rust and a little C and assembly
+# that any C compiler builds, no CMake or NASM. `Client::new` makes ring the process's
+# rustls provider unless one is installed already.
+rustls = ["reqwest/rustls-no-provider", "dep:rustls"]
+# rustls with aws-lc-rs as reqwest ships it (faster handshakes, post-quantum key exchange;
+# its build needs a C toolchain, and CMake on some platforms). Turn off the default features.
+rustls-aws-lc-rs = ["reqwest/rustls"]
+# The platform's TLS (OpenSSL on Linux, Secure Transport, SChannel). Turn off the defaults.
 native-tls = ["reqwest/native-tls"]
 
 [dependencies]
 reqwest = {{ version = "0.13", default-features = false{reqwest_features} }}
+rustls = {{ version = "0.23", default-features = false, features = ["ring", "std", "tls12"], optional = true }}
 serde = {{ version = "1", features = ["derive"] }}
 serde_json = "1"
 # Only its timer, to wait between the attempts of a retry policy (reqwest already uses Tokio).

@@ -92,6 +92,7 @@ pub mod generated {
         "new",
         "with_base_url",
         "with_http_client",
+        "http_client_builder",
         "with_timeout",
         "with_retry_policy",
         "execute",

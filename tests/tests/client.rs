@@ -89,7 +89,7 @@ fn client_for(server: &MockServer) -> Client {
 
 /// A client whose requests give up after a few seconds, for servers that misbehave.
 fn impatient_client(base: &str) -> Client {
-    let http = reqwest::Client::builder()
+    let http = Client::http_client_builder()
         .timeout(Duration::from_secs(10))
         .build()
         .expect("reqwest client");
@@ -831,7 +831,8 @@ fn the_token_never_appears_in_the_clients_debug() {
     );
     let cloned = client.clone();
     assert_no_token("a clone's Debug", &format!("{cloned:?}"));
-    let custom = Client::with_http_client(TOKEN, reqwest::Client::new()).expect("client");
+    let custom = Client::with_http_client(TOKEN, Client::http_client_builder().build().unwrap())
+        .expect("client");
     assert_no_token("Client's Debug", &format!("{custom:?}"));
 }
 
@@ -869,7 +870,7 @@ async fn with_http_client_sends_through_the_given_client() {
         .await;
     let mut defaults = HeaderMap::new();
     defaults.insert("x-from-custom-client", HeaderValue::from_static("yes"));
-    let http = reqwest::Client::builder()
+    let http = Client::http_client_builder()
         .user_agent("codegen-tests/1.0")
         .default_headers(defaults)
         .timeout(Duration::from_secs(10))

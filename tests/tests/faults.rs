@@ -262,7 +262,7 @@ async fn the_timeout_of_a_callers_http_client_applies_as_it_is() {
         drop(stream);
     })
     .await;
-    let http = reqwest::Client::builder()
+    let http = Client::http_client_builder()
         .timeout(SHORT_TIMEOUT)
         .build()
         .expect("reqwest client");
@@ -297,7 +297,8 @@ fn new_clients_have_timeouts_and_send_each_request_once() {
         debug.contains("max_attempts: 1"),
         "no retries by default: {debug}"
     );
-    let custom = Client::with_http_client(TOKEN, reqwest::Client::new()).expect("client");
+    let custom = Client::with_http_client(TOKEN, Client::http_client_builder().build().unwrap())
+        .expect("client");
     assert!(
         format!("{custom:?}").contains("timeout: None"),
         "a caller's client keeps its own timeouts: {custom:?}"

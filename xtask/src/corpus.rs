@@ -734,6 +734,10 @@ fn cargo(out: &Path, target_dir: &Path, release: bool, args: &[&str]) -> Command
         .current_dir(out)
         .env("CARGO_TARGET_DIR", target_dir)
         .env_remove("RUSTFLAGS")
+        // A hundred crates built once: incremental caches and full debug info would take
+        // tens of gigabytes of disk for nothing a corpus run reads.
+        .env("CARGO_INCREMENTAL", "0")
+        .env("CARGO_PROFILE_DEV_DEBUG", "0")
         .env("CARGO_TERM_COLOR", "never");
     command
 }

@@ -395,11 +395,23 @@ fn emit_core(api: &Api) -> TokenStream {
             /// root certificates cannot be loaded, or when the base URL cannot take paths.
             /// [`Client::with_http_client`] takes a `reqwest::Client` you built yourself.
             pub fn new(#base_url_param #credentials_param) -> Result<Self, crate::error::SetupError> {
-                let http = reqwest::Client::builder()
-                    .connect_timeout(crate::transport::DEFAULT_CONNECT_TIMEOUT)
+                let http = Self::http_client_builder()
                     .build()
                     .map_err(crate::error::SetupError::Http)?;
                 Ok(Self::with_http_client(#base_url_arg #credentials_arg http)?.with_timeout(crate::transport::DEFAULT_TIMEOUT))
+            }
+
+            /// The `reqwest` builder that [`Client::new`] starts from: its connect timeout,
+            /// and with the default `rustls` feature, ring as the process's rustls crypto
+            /// provider (unless the process installed one). Build your own HTTP client from
+            /// it (proxies, extra root certificates, connection limits) and pass it to
+            /// [`Client::with_http_client`]; a `reqwest::Client` built otherwise needs a
+            /// provider installed first.
+            pub fn http_client_builder() -> reqwest::ClientBuilder {
+                // `Err` means the process chose its provider already; that one is used.
+                #[cfg(feature = "rustls")]
+                let _ = rustls::crypto::ring::default_provider().install_default();
+                reqwest::Client::builder().connect_timeout(crate::transport::DEFAULT_CONNECT_TIMEOUT)
             }
 
             #[doc = #with_doc]
