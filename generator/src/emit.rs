@@ -12,7 +12,7 @@ mod webhooks;
 use proc_macro2::{Ident, Span, TokenStream};
 use quote::quote;
 
-use crate::ir::{Api, Piece, TypeRef};
+use crate::ir::{Api, Gate, Piece, TypeRef};
 use crate::Settings;
 
 /// One emitted file before formatting.
@@ -20,6 +20,12 @@ pub enum Emitted {
     Rust {
         path: &'static str,
         tokens: TokenStream,
+    },
+    /// A file whose parts are compiled under different features: format puts each part's
+    /// `cfg` attribute on every item of the part.
+    Gated {
+        path: &'static str,
+        parts: Vec<Part>,
     },
     /// A runtime module, already a syntax tree.
     Syntax {
@@ -42,16 +48,16 @@ pub fn emit(api: &Api, settings: &Settings) -> Vec<Emitted> {
             path: "src/lib.rs",
             tokens: lib_rs(api, settings),
         },
-        Emitted::Rust {
+        Emitted::Gated {
             path: "src/client.rs",
-            tokens: client::emit_client(api),
+            parts: client::emit_client(api),
         },
     ];
     // A description without schemas has no models module: its glob re-export would be unused.
     if !api.models.is_empty() {
-        files.push(Emitted::Rust {
+        files.push(Emitted::Gated {
             path: "src/models.rs",
-            tokens: models::emit_models(api),
+            parts: models::emit_models(api),
         });
     }
     if !api.webhooks.is_empty() {
@@ -61,7 +67,7 @@ pub fn emit(api: &Api, settings: &Settings) -> Vec<Emitted> {
         });
     }
     files.extend(
-        runtime::modules(&api.runtime.pieces)
+        runtime::modules(&api.runtime)
             .into_iter()
             .map(|(path, file)| Emitted::Syntax { path, file }),
     );
@@ -81,6 +87,41 @@ pub fn emit(api: &Api, settings: &Settings) -> Vec<Emitted> {
 }
 
 /// An identifier from a name the IR already made legal.
+/// Items that share a gate.
+pub struct Part {
+    /// `#[cfg(...)]`, or nothing for items every build compiles.
+    pub gate: TokenStream,
+    pub items: TokenStream,
+}
+
+impl Part {
+    pub(crate) fn new(gate: &Gate, items: TokenStream) -> Part {
+        Part {
+            gate: gate_attr(gate),
+            items,
+        }
+    }
+}
+
+/// The `cfg` predicate of a gate: `feature = "a"`, `any(feature = "a", ...)`, or `all()`
+/// (true) for one that is always compiled.
+pub(crate) fn gate_condition(gate: &Gate) -> TokenStream {
+    match gate.features.as_slice() {
+        [] => quote!(all()),
+        [only] => quote!(feature = #only),
+        several => quote!(any(#(feature = #several),*)),
+    }
+}
+
+/// `#[cfg(...)]` for an item under `gate`; nothing for an item always compiled.
+pub(crate) fn gate_attr(gate: &Gate) -> TokenStream {
+    if gate.is_always() {
+        return TokenStream::new();
+    }
+    let condition = gate_condition(gate);
+    quote!(#[cfg(#condition)])
+}
+
 pub(crate) fn ident(name: &str) -> Ident {
     Ident::new(name, Span::call_site())
 }
@@ -149,6 +190,39 @@ fn cargo_toml(api: &Api, settings: &Settings) -> String {
             .collect();
         format!(", features = [{}]", listed.join(", "))
     };
+    let mut default = vec!["\"rustls\"".to_string()];
+    let mut tag_features = String::new();
+    if !api.features.is_empty() {
+        tag_features.push_str(
+            "\n# One feature per tag: each compiles its operations and the types they reach. Keep\n\
+             # the ones you call: `default-features = false, features = [\"rustls\", ...]`.\n",
+        );
+    }
+    for feature in &api.features {
+        default.push(format!("\"{}\"", feature.name));
+        let tags: Vec<String> = feature
+            .tags
+            .iter()
+            .map(|tag| format!("`{}`", tag.replace(['\n', '\r'], " ")))
+            .collect();
+        let noun = if feature.operations == 1 {
+            "operation"
+        } else {
+            "operations"
+        };
+        let enables: Vec<String> = feature
+            .reqwest_features
+            .iter()
+            .map(|f| format!("\"reqwest/{f}\""))
+            .collect();
+        tag_features.push_str(&format!(
+            "# {} {noun} tagged {}.\n{} = [{}]\n",
+            feature.operations,
+            tags.join(", "),
+            feature.name,
+            enables.join(", ")
+        ));
+    }
     format!(
         r#"{header}
 [package]
@@ -160,7 +234,7 @@ description = "{description}"
 publish = false
 
 [features]
-default = ["rustls"]
+default = [{default}]
 # TLS through rustls with the ring crypto provider: pure Rust and a little C and assembly
 # that any C compiler builds, no CMake or NASM. `Client::new` makes ring the process's
 # rustls provider unless one is installed already.
@@ -170,7 +244,7 @@ rustls = ["reqwest/rustls-no-provider", "dep:rustls"]
 rustls-aws-lc-rs = ["reqwest/rustls"]
 # The platform's TLS (OpenSSL on Linux, Secure Transport, SChannel). Turn off the defaults.
 native-tls = ["reqwest/native-tls"]
-
+{tag_features}
 [dependencies]
 reqwest = {{ version = "0.13", default-features = false{reqwest_features} }}
 rustls = {{ version = "0.23", default-features = false, features = ["ring", "std", "tls12"], optional = true }}
@@ -180,6 +254,7 @@ serde_json = "1"
 tokio = {{ version = "1", features = ["time"] }}
 "#,
         header = settings.header("#"),
+        default = default.join(", "),
         name = settings.crate_name,
         version = settings.crate_version,
         description = description.replace('\\', "\\\\").replace('"', "'"),
@@ -215,31 +290,54 @@ fn lib_rs(api: &Api, settings: &Settings) -> TokenStream {
     lines.push(String::new());
     lines.push("```no_run".to_string());
     lines.push("# async fn example() -> Result<(), Box<dyn std::error::Error>> {".to_string());
-    let imports = match api.usage.imports.as_slice() {
-        [only] => only.clone(),
-        several => format!("{{{}}}", several.join(", ")),
+    let usage = &api.usage;
+    let use_line = |names: &[String]| match names {
+        [only] => format!("use {crate_ident}::{only};"),
+        several => format!("use {crate_ident}::{{{}}};", several.join(", ")),
     };
-    lines.push(format!("use {crate_ident}::{imports};"));
-    lines.push(String::new());
-    lines.extend(api.usage.lines.iter().cloned());
-    lines.push("# Ok(())".to_string());
-    lines.push("# }".to_string());
-    lines.push("```".to_string());
-    let inner_doc = docs::lines_to_inner_attrs(&lines);
-    let modules = runtime::module_paths(&api.runtime.pieces)
+    // Without the operation's feature the example still compiles, without its call.
+    let always = usage.call_gate.is_always();
+    let mut imports = usage.imports.clone();
+    let mut call_imports = Vec::new();
+    if always {
+        imports.extend(usage.call_imports.iter().cloned());
+    } else if !usage.call_imports.is_empty() {
+        call_imports.push(use_line(&usage.call_imports));
+    }
+    lines.push(use_line(&imports));
+    let mut body = vec![String::new()];
+    body.extend(usage.lines.iter().cloned());
+    let mut call = Vec::new();
+    if always {
+        body.extend(usage.call.iter().cloned());
+    } else {
+        call.extend(usage.call.iter().cloned());
+    }
+    let tail = ["# Ok(())", "# }", "```"].map(String::from);
+    let condition = gate_condition(&usage.call_gate);
+    let parts = [
+        docs::lines_to_inner_attrs(&lines),
+        docs::lines_to_gated_inner_attrs(&call_imports, &condition),
+        docs::lines_to_inner_attrs(&body),
+        docs::lines_to_gated_inner_attrs(&call, &condition),
+        docs::lines_to_inner_attrs(&tail),
+    ];
+    let inner_doc = quote!(#(#parts)*);
+    let module_gates: std::collections::BTreeMap<&str, Gate> = runtime::module_paths(&api.runtime)
         .into_iter()
-        .map(runtime::module_name)
-        .chain(["client"])
-        .chain((!api.models.is_empty()).then_some("models"))
-        .collect::<std::collections::BTreeSet<&str>>()
-        .into_iter()
-        .map(|module| {
-            let module = ident(module);
-            quote! {
-                #[rustfmt::skip]
-                mod #module;
-            }
-        });
+        .map(|(path, gate)| (runtime::module_name(path), gate))
+        .chain([("client", Gate::always())])
+        .chain((!api.models.is_empty()).then(|| ("models", Gate::always())))
+        .collect();
+    let modules = module_gates.iter().map(|(module, gate)| {
+        let gate = gate_attr(gate);
+        let module = ident(module);
+        quote! {
+            #gate
+            #[rustfmt::skip]
+            mod #module;
+        }
+    });
     // `webhooks` sorts after every other module, where rustfmt would put it.
     let webhooks = (!api.webhooks.is_empty()).then(|| {
         quote! {
@@ -324,7 +422,10 @@ fn lib_rs(api: &Api, settings: &Settings) -> TokenStream {
         optional
             .into_iter()
             .filter(|(piece, _, _)| has(*piece))
-            .map(|(_, module, tokens)| (module, tokens)),
+            .map(|(piece, module, tokens)| {
+                let gate = gate_attr(&api.runtime.gate(piece));
+                (module, quote!(#gate #tokens))
+            }),
     );
     exports.sort_by(|a, b| a.0.cmp(b.0));
     let exports = exports.into_iter().map(|(_, tokens)| tokens);

@@ -3,7 +3,7 @@
 //! prettyplease, not rustfmt: its output does not change with the toolchain, so
 //! `codegen --check` does not flap.
 
-use crate::emit::Emitted;
+use crate::emit::{Emitted, Part};
 use crate::error::Error;
 use crate::{GeneratedFile, Settings};
 
@@ -11,10 +11,8 @@ pub fn format(emitted: Vec<Emitted>, settings: &Settings) -> Result<Vec<Generate
     let mut files: Vec<GeneratedFile> = emitted
         .into_iter()
         .map(|file| match file {
-            Emitted::Rust { path, tokens } => {
-                let source = tokens.to_string();
-                rust_file(path, &source, settings)
-            }
+            Emitted::Rust { path, tokens } => rust_file(path, tokens, settings),
+            Emitted::Gated { path, parts } => gated_file(path, parts, settings),
             Emitted::Syntax { path, file } => Ok(GeneratedFile {
                 path: path.to_string(),
                 contents: format!(
@@ -33,15 +31,83 @@ pub fn format(emitted: Vec<Emitted>, settings: &Settings) -> Result<Vec<Generate
     Ok(files)
 }
 
-fn rust_file(path: &str, source: &str, settings: &Settings) -> Result<GeneratedFile, Error> {
-    let syntax = syn::parse_file(source).map_err(|err| Error::Internal {
-        file: path.to_string(),
-        message: format!("{err} in:\n{source}"),
-    })?;
+/// Parses the tokens as they are: printing them to text and parsing that again would cost
+/// about as much as everything else emit and format do.
+fn rust_file(
+    path: &str,
+    tokens: proc_macro2::TokenStream,
+    settings: &Settings,
+) -> Result<GeneratedFile, Error> {
+    let syntax = parse(path, tokens)?;
     let body = space_items(&prettyplease::unparse(&syntax));
     Ok(GeneratedFile {
         path: path.to_string(),
         contents: format!("{}\n{body}", settings.header("//")),
+    })
+}
+
+fn parse(path: &str, tokens: proc_macro2::TokenStream) -> Result<syn::File, Error> {
+    syn::parse2::<syn::File>(tokens.clone()).map_err(|err| Error::Internal {
+        file: path.to_string(),
+        message: format!("{err} in:\n{tokens}"),
+    })
+}
+
+/// The parts one after the other, each item of a part under the part's `cfg` attribute.
+fn gated_file(path: &str, parts: Vec<Part>, settings: &Settings) -> Result<GeneratedFile, Error> {
+    let mut file = syn::File {
+        shebang: None,
+        attrs: Vec::new(),
+        items: Vec::new(),
+    };
+    for part in parts {
+        let mut syntax = parse(path, part.items)?;
+        if !part.gate.is_empty() {
+            let gate = parse_outer(path, part.gate)?;
+            for item in &mut syntax.items {
+                if let Some(attrs) = item_attrs(item) {
+                    attrs.splice(0..0, gate.iter().cloned());
+                }
+            }
+        }
+        file.attrs.append(&mut syntax.attrs);
+        file.items.append(&mut syntax.items);
+    }
+    let body = space_items(&prettyplease::unparse(&file));
+    Ok(GeneratedFile {
+        path: path.to_string(),
+        contents: format!("{}\n{body}", settings.header("//")),
+    })
+}
+
+fn parse_outer(path: &str, tokens: proc_macro2::TokenStream) -> Result<Vec<syn::Attribute>, Error> {
+    syn::parse::Parser::parse2(syn::Attribute::parse_outer, tokens.clone()).map_err(|err| {
+        Error::Internal {
+            file: path.to_string(),
+            message: format!("{err} in the attribute {tokens}"),
+        }
+    })
+}
+
+fn item_attrs(item: &mut syn::Item) -> Option<&mut Vec<syn::Attribute>> {
+    use syn::Item;
+    Some(match item {
+        Item::Const(item) => &mut item.attrs,
+        Item::Enum(item) => &mut item.attrs,
+        Item::ExternCrate(item) => &mut item.attrs,
+        Item::Fn(item) => &mut item.attrs,
+        Item::ForeignMod(item) => &mut item.attrs,
+        Item::Impl(item) => &mut item.attrs,
+        Item::Macro(item) => &mut item.attrs,
+        Item::Mod(item) => &mut item.attrs,
+        Item::Static(item) => &mut item.attrs,
+        Item::Struct(item) => &mut item.attrs,
+        Item::Trait(item) => &mut item.attrs,
+        Item::TraitAlias(item) => &mut item.attrs,
+        Item::Type(item) => &mut item.attrs,
+        Item::Union(item) => &mut item.attrs,
+        Item::Use(item) => &mut item.attrs,
+        _ => return None,
     })
 }
 

@@ -22,14 +22,67 @@ pub struct Api {
     pub examples: Vec<ExampleCase>,
     /// The runtime pieces and dependency features the generated code uses.
     pub runtime: Runtime,
-    /// The models `client.rs` names (it imports them), sorted.
-    pub client_models: Vec<String>,
+    /// The models `client.rs` names (it imports them), sorted, each with the gate of the
+    /// operations that name it.
+    pub client_models: Vec<(String, Gate)>,
     /// Requests the API sends to its users (3.1 `webhooks`), in spec order.
     pub webhooks: Vec<Webhook>,
     /// The models `webhooks.rs` names (it imports them), sorted.
     pub webhook_models: Vec<String>,
     /// The crate documentation's example: imports and lines of a compiled `no_run` block.
     pub usage: Usage,
+    /// The Cargo features that each compile one tag's operations, when the API has
+    /// several tags; empty otherwise.
+    pub features: Vec<Feature>,
+    /// What compiles the parts of `client.rs` that only operations with credentials use.
+    pub security_gate: Gate,
+    /// What compiles the helpers of the example tests.
+    pub examples_gate: Gate,
+}
+
+/// A Cargo feature that compiles the operations of one tag and the types they reach.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Feature {
+    /// The feature's name in `Cargo.toml`.
+    pub name: String,
+    /// The tags it stands for, as the spec writes them (tags that differ only in case or
+    /// punctuation share a feature).
+    pub tags: Vec<String>,
+    /// How many operations carry one of the tags.
+    pub operations: usize,
+    /// reqwest features that only this feature's operations need.
+    pub reqwest_features: Vec<&'static str>,
+}
+
+/// Which Cargo features compile an item: always, when the list is empty; otherwise when any
+/// of the listed features is on.
+#[derive(Debug, Clone, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Gate {
+    pub features: Vec<String>,
+}
+
+impl Gate {
+    pub fn always() -> Self {
+        Gate::default()
+    }
+
+    pub fn is_always(&self) -> bool {
+        self.features.is_empty()
+    }
+
+    /// The gate of an item that any of `gates` needs: always when one of them is.
+    pub fn any<'a>(gates: impl IntoIterator<Item = &'a Gate>) -> Gate {
+        let mut features = BTreeSet::new();
+        for gate in gates {
+            if gate.is_always() {
+                return Gate::always();
+            }
+            features.extend(gate.features.iter().cloned());
+        }
+        Gate {
+            features: features.into_iter().collect(),
+        }
+    }
 }
 
 /// Where a new client sends its requests.
@@ -54,6 +107,8 @@ pub struct Credential {
     pub variant: String,
     pub kind: CredentialKind,
     pub doc: Docs,
+    /// The features of the operations that may use it.
+    pub gate: Gate,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -81,6 +136,9 @@ pub enum KeyLocation {
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Runtime {
     pub pieces: BTreeSet<Piece>,
+    /// The pieces that only some features need, with their gates; the others are always
+    /// compiled.
+    pub gates: std::collections::BTreeMap<Piece, Gate>,
     /// reqwest features beyond the TLS backend, e.g. `multipart`.
     pub reqwest_features: Vec<&'static str>,
 }
@@ -88,6 +146,11 @@ pub struct Runtime {
 impl Runtime {
     pub fn has(&self, piece: Piece) -> bool {
         self.pieces.contains(&piece)
+    }
+
+    /// What compiles `piece` (always, for a piece the crate does not carry).
+    pub fn gate(&self, piece: Piece) -> Gate {
+        self.gates.get(&piece).cloned().unwrap_or_default()
     }
 }
 
@@ -138,6 +201,8 @@ pub enum Piece {
     UnexpectedStatus,
     /// Credentials of any kind (`Secret`).
     Credentials,
+    /// Operations that send credentials (`Secret::expose`).
+    SendsCredentials,
     /// Bearer tokens.
     Bearer,
     /// HTTP basic authentication.
@@ -172,6 +237,7 @@ impl Piece {
             Piece::Requests => "requests",
             Piece::UnexpectedStatus => "unexpected-status",
             Piece::Credentials => "credentials",
+            Piece::SendsCredentials => "sends-credentials",
             Piece::Bearer => "bearer",
             Piece::BasicAuth => "basic-auth",
             Piece::SecretHeader => "secret-header",
@@ -204,6 +270,11 @@ pub struct Usage {
     pub imports: Vec<String>,
     /// The lines of the example's body, after the imports.
     pub lines: Vec<String>,
+    /// The names the call of an operation imports, and the lines of the call, both
+    /// compiled under `call_gate` (the operation's).
+    pub call_imports: Vec<String>,
+    pub call: Vec<String>,
+    pub call_gate: Gate,
 }
 
 /// An example that must decode into `ty` and encode back to the same JSON.
@@ -216,6 +287,8 @@ pub struct ExampleCase {
     pub json: String,
     /// Where the example sits in the spec.
     pub pointer: String,
+    /// Its type's gate.
+    pub gate: Gate,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -225,6 +298,8 @@ pub struct Model {
     pub kind: ModelKind,
     /// Where the schema sits in the spec, for messages and doc links.
     pub pointer: String,
+    /// The features of the operations that reach the type.
+    pub gate: Gate,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -422,6 +497,10 @@ pub struct Operation {
     pub doc: Docs,
     /// The tag whose group the operation is listed in.
     pub group: Option<String>,
+    /// Every tag of the operation, as the spec writes them.
+    pub tags: Vec<String>,
+    /// The features of its tags.
+    pub gate: Gate,
     /// Path parameters (method arguments), then the fields of the parameters struct.
     pub parameters: Vec<Parameter>,
     /// The struct that carries the query, header and cookie parameters, when there are any.

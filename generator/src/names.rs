@@ -5,7 +5,7 @@
 
 use std::collections::BTreeSet;
 
-use heck::{ToShoutySnakeCase, ToSnakeCase, ToUpperCamelCase};
+use heck::{ToKebabCase, ToShoutySnakeCase, ToSnakeCase, ToUpperCamelCase};
 
 /// Rust keywords of every edition, strict and reserved, that cannot be plain identifiers.
 const KEYWORDS: &[&str] = &[
@@ -232,6 +232,35 @@ pub fn snake(raw: &str, fallback: &str) -> String {
     } else {
         name
     }
+}
+
+/// Cargo feature names the generated `Cargo.toml` defines itself, and its dependencies'
+/// names (a feature may not share a dependency's name).
+pub const RESERVED_FEATURES: &[&str] = &[
+    "default",
+    "rustls",
+    "rustls-aws-lc-rs",
+    "native-tls",
+    "reqwest",
+    "serde",
+    "serde_json",
+    "serde-json",
+    "tokio",
+];
+
+/// A tag's Cargo feature name, `kebab-case` (`Custom Fields` becomes `custom-fields`); one
+/// that is reserved or starts with something other than a letter gets `tag-` in front.
+pub fn feature(tag: &str) -> String {
+    let name = words(tag).to_kebab_case();
+    if name.is_empty() {
+        return "untitled".to_string();
+    }
+    if RESERVED_FEATURES.contains(&name.as_str())
+        || !name.starts_with(|c: char| c.is_ascii_alphabetic())
+    {
+        return format!("tag-{name}");
+    }
+    name
 }
 
 /// Names already given in one namespace; a second claim of the same name gets a number.

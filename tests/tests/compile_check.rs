@@ -4,6 +4,8 @@
 //! crate for every fixture spec share one throwaway workspace, so the dependencies are
 //! built once, in `target/compile-check`.
 //!
+//! A crate with one Cargo feature per tag is also built and tested with each alone.
+//!
 //! A fixture with a file in `tests/behaviour/` (same name) gets it as an integration test:
 //! code written against the generated crate's API that checks what goes on the wire,
 //! against a loopback server.
@@ -28,6 +30,7 @@ fn generated_crates_build_standalone_clippy_and_rustdoc_clean() {
         .collect();
     fixture_specs.sort();
     assert!(!fixture_specs.is_empty(), "no fixture specs found");
+    let mut tagged = Vec::new();
     for spec in &fixture_specs {
         let settings = codegen_tests::fixture_settings(spec);
         let files = generator::generate(spec, &settings)
@@ -40,7 +43,15 @@ fn generated_crates_build_standalone_clippy_and_rustdoc_clean() {
             std::fs::write(&path, file.contents).expect("write generated file");
         }
         add_behaviour_test(spec, &dir);
+        let features = tag_features(&dir);
+        if !features.is_empty() {
+            tagged.push((settings.crate_name.clone(), features));
+        }
     }
+    assert!(
+        !tagged.is_empty(),
+        "no fixture has tag features, so their builds one at a time are not checked"
+    );
 
     std::fs::write(
         workspace.path().join("Cargo.toml"),
@@ -78,6 +89,36 @@ fn generated_crates_build_standalone_clippy_and_rustdoc_clean() {
         &["test", "--workspace", "--offline"],
         &[],
     );
+
+    // A crate with tag features builds clean, and passes its tests, with each one alone
+    // and with none: what a user who turns the defaults off gets.
+    for (name, features) in &tagged {
+        for feature in std::iter::once("").chain(features.iter().map(String::as_str)) {
+            let selected = format!("rustls,{feature}");
+            let selection = ["-p", name, "--no-default-features", "--features", &selected];
+            let mut clippy = vec!["clippy", "--all-targets", "--offline"];
+            clippy.extend(selection);
+            clippy.extend(["--", "-D", "warnings"]);
+            cargo(workspace.path(), &target, &clippy, &[]);
+            let mut test = vec!["test", "--offline"];
+            test.extend(selection);
+            cargo(workspace.path(), &target, &test, &[]);
+        }
+    }
+}
+
+/// The tag features of the generated crate at `dir`: its default features but TLS.
+fn tag_features(dir: &Path) -> Vec<String> {
+    let manifest = std::fs::read_to_string(dir.join("Cargo.toml")).expect("read manifest");
+    let line = manifest
+        .lines()
+        .find_map(|line| line.strip_prefix("default = ["))
+        .expect("a default feature list");
+    line.trim_end_matches(']')
+        .split(',')
+        .map(|item| item.trim().trim_matches('"').to_string())
+        .filter(|item| !item.is_empty() && item != "rustls")
+        .collect()
 }
 
 /// Gives the fixture crate at `dir` its behaviour test, when `tests/behaviour/` has one for

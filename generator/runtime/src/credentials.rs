@@ -19,6 +19,7 @@ impl Secret {
     }
 
     /// The value, for the one place that sends it.
+    #[cfg(feature = "sends-credentials")]
     pub(crate) fn expose(&self) -> &str {
         &self.0
     }

@@ -7,38 +7,49 @@
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
-use super::{bodies, docs, ident, type_tokens};
+use super::{bodies, docs, gate_attr, ident, type_tokens, Part};
 use crate::ir::{
-    Api, BaseUrl, Credential, CredentialKind, Docs, KeyLocation, Operation, ParameterLocation,
+    Api, BaseUrl, CredentialKind, Docs, Gate, KeyLocation, Operation, ParameterLocation,
     ParameterStyle, PathSegment, Piece, Response, ResponseBody, StatusMatch, TypeRef,
 };
 use crate::names;
 
-pub fn emit_client(api: &Api) -> TokenStream {
+/// `client.rs`: imports, credentials and the client, then the operations, each under the
+/// gate of its features.
+pub fn emit_client(api: &Api) -> Vec<Part> {
     let imports = names::generated::CLIENT_IMPORTS.iter().map(|(_, path)| {
         let path: syn::Path = syn::parse_str(path).unwrap_or_else(|_| syn::parse_quote!(crate));
         quote!(use #path;)
     });
-    let model_use = (!api.client_models.is_empty()).then(|| {
-        let names = api.client_models.iter().map(|name| ident(name));
-        quote!(use crate::models::{#(#names),*};)
-    });
-    let credentials = (!api.credentials.is_empty()).then(|| emit_credentials(&api.credentials));
-    let core = emit_core(api);
-    let operations = emit_operation_groups(api);
-    quote! {
-        //! The HTTP client: one method per operation of the API.
-
-        #(#imports)*
-        #model_use
-
-        #credentials
-        #core
-        #operations
+    let mut model_uses: std::collections::BTreeMap<&Gate, Vec<proc_macro2::Ident>> =
+        Default::default();
+    for (name, gate) in &api.client_models {
+        model_uses.entry(gate).or_default().push(ident(name));
     }
+    let model_uses = model_uses
+        .into_iter()
+        .map(|(gate, names)| Part::new(gate, quote!(use crate::models::{#(#names),*};)));
+    let credentials = (!api.credentials.is_empty()).then(|| emit_credentials(api));
+    let core = emit_core(api);
+    let head = Part::new(
+        &Gate::always(),
+        quote! {
+            //! The HTTP client: one method per operation of the API.
+
+            #(#imports)*
+        },
+    );
+    let body = Part::new(&Gate::always(), quote!(#credentials #core));
+    std::iter::once(head)
+        .chain(model_uses)
+        .chain(std::iter::once(body))
+        .chain(emit_operation_groups(api))
+        .collect()
 }
 
-fn emit_credentials(credentials: &[Credential]) -> TokenStream {
+fn emit_credentials(api: &Api) -> TokenStream {
+    let credentials = api.credentials.as_slice();
+    let security = gate_attr(&api.security_gate);
     let fields = credentials.iter().map(|credential| {
         let name = ident(&credential.rust_name);
         match credential.kind {
@@ -76,19 +87,23 @@ fn emit_credentials(credentials: &[Credential]) -> TokenStream {
     let variants = credentials.iter().map(|credential| {
         let variant = ident(&credential.variant);
         let doc = format!(" `{}`", credential.scheme_name);
-        quote!(#[doc = #doc] #variant,)
+        let gate = gate_attr(&credential.gate);
+        quote!(#[doc = #doc] #gate #variant,)
     });
     let has_arms = credentials.iter().map(|credential| {
         let variant = ident(&credential.variant);
         let name = ident(&credential.rust_name);
-        quote!(Scheme::#variant => self.#name.is_some(),)
+        let gate = gate_attr(&credential.gate);
+        quote!(#gate Scheme::#variant => self.#name.is_some(),)
     });
     let name_arms = credentials.iter().map(|credential| {
         let variant = ident(&credential.variant);
         let shown = format!("`{}`", credential.rust_name);
-        quote!(Scheme::#variant => #shown,)
+        let gate = gate_attr(&credential.gate);
+        quote!(#gate Scheme::#variant => #shown,)
     });
     let apply_arms = credentials.iter().map(|credential| {
+        let gate = gate_attr(&credential.gate);
         let variant = ident(&credential.variant);
         let name = ident(&credential.rust_name);
         let apply = match &credential.kind {
@@ -117,6 +132,7 @@ fn emit_credentials(credentials: &[Credential]) -> TokenStream {
             }
         };
         quote! {
+            #gate
             Scheme::#variant => {
                 if let Some(value) = &self.#name {
                     #apply
@@ -170,6 +186,7 @@ fn emit_credentials(credentials: &[Credential]) -> TokenStream {
 
             #(#setters)*
 
+            #security
             fn has(&self, scheme: Scheme) -> bool {
                 match scheme {
                     #(#has_arms)*
@@ -179,6 +196,7 @@ fn emit_credentials(credentials: &[Credential]) -> TokenStream {
             /// Puts on `request` the credentials of the first alternative of `security`
             /// the client has in full; with none of them, the empty alternative (when the
             /// operation may be called without credentials) or an error.
+            #security
             fn authorize<E>(&self, request: &mut reqwest::Request, security: &[&[Scheme]], operation: &str) -> Result<(), Error<E>> {
                 let chosen = security
                     .iter()
@@ -206,11 +224,13 @@ fn emit_credentials(credentials: &[Credential]) -> TokenStream {
         #from_str
 
         /// A security scheme of the API description.
+        #security
         #[derive(Debug, Clone, Copy, PartialEq, Eq)]
         enum Scheme {
             #(#variants)*
         }
 
+        #security
         impl Scheme {
             /// The `Credentials` setter that gives it.
             fn name(self) -> &'static str {
@@ -291,6 +311,7 @@ fn emit_core(api: &Api) -> TokenStream {
         quote!(#[doc = ""] #[doc = #line])
     });
     let execute_stream = api.runtime.has(Piece::Stream).then(|| {
+        let gate = gate_attr(&api.runtime.gate(Piece::Stream));
         quote! {
             /// Sends `request` like [`Client::execute`], but gives a successful answer's body
             /// as a [`ByteStream`](crate::ByteStream) to read as it arrives; any other answer
@@ -299,6 +320,7 @@ fn emit_core(api: &Api) -> TokenStream {
             /// # Errors
             ///
             /// Those of `decode`, and [`Error::Transport`] when the request fails on the way.
+            #gate
             pub async fn execute_stream<T, E, D>(&self, request: reqwest::Request, decode: D) -> Result<crate::ByteStream, Error<E>>
             where
                 D: FnOnce(StatusCode, HeaderMap, &[u8]) -> Result<T, Error<E>>,
@@ -314,8 +336,10 @@ fn emit_core(api: &Api) -> TokenStream {
         }
     });
     let url = api.runtime.has(Piece::Requests).then(|| {
+        let gate = gate_attr(&api.runtime.gate(Piece::Requests));
         quote! {
             /// The base URL with `segments` appended, each percent-encoded.
+            #gate
             fn url<E>(&self, segments: &[&str]) -> Result<Url, Error<E>> {
                 let mut url = self.base_url.clone();
                 url.path_segments_mut()
@@ -327,6 +351,7 @@ fn emit_core(api: &Api) -> TokenStream {
         }
     });
     let execute_upgrade = api.runtime.has(Piece::Upgrade).then(|| {
+        let gate = gate_attr(&api.runtime.gate(Piece::Upgrade));
         quote! {
             /// Sends `request` and, when the server answers `101 Switching Protocols`,
             /// gives the connection to speak the new protocol on; any other answer is read
@@ -336,6 +361,7 @@ fn emit_core(api: &Api) -> TokenStream {
             ///
             /// Those of `decode`, [`Error::UnexpectedStatus`] for a success that is not an
             /// upgrade, and [`Error::Transport`] when the request fails on the way.
+            #gate
             pub async fn execute_upgrade<T, E, D>(&self, request: reqwest::Request, decode: D) -> Result<crate::Upgraded, Error<E>>
             where
                 D: FnOnce(StatusCode, HeaderMap, &[u8]) -> Result<T, Error<E>>,
@@ -651,6 +677,7 @@ fn emit_operation(api: &Api, op: &Operation) -> (TokenStream, TokenStream) {
          [`Error::UnexpectedStatus`] for any other status that is not a documented success, \
          [`Error::Decode`] when the body does not match the type documented for its status."
     };
+    let gate = gate_attr(&op.gate);
     let allow_deprecated = op.uses_deprecated.then(|| quote!(#[allow(deprecated)]));
     let deprecated = op
         .doc
@@ -680,6 +707,7 @@ fn emit_operation(api: &Api, op: &Operation) -> (TokenStream, TokenStream) {
             #[doc = #decode_errors_doc]
             #deprecated
             #allow_deprecated
+            #gate
             pub async fn #stream_fn #lifetime(&self, #(#params),*) -> Result<crate::ByteStream, Error<#error_enum>> {
                 let request = self.#request_fn(#(#names),*)?;
                 self.execute_stream(request, #decode_fn).await
@@ -689,6 +717,7 @@ fn emit_operation(api: &Api, op: &Operation) -> (TokenStream, TokenStream) {
     let methods = quote! {
         #doc
         #allow_deprecated
+        #gate
         pub async fn #method_name #lifetime(&self, #(#params),*) -> Result<#success, Error<#error_enum>> {
             let request = self.#request_fn(#(#names),*)?;
             #call
@@ -706,6 +735,7 @@ fn emit_operation(api: &Api, op: &Operation) -> (TokenStream, TokenStream) {
         /// or when the operation needs credentials the client was not given.
         #deprecated
         #allow_deprecated
+        #gate
         pub fn #request_fn #lifetime(&self, #(#params),*) -> Result<reqwest::Request, Error<#error_enum>> {
             #request_body
         }
@@ -729,7 +759,7 @@ fn emit_operation(api: &Api, op: &Operation) -> (TokenStream, TokenStream) {
 /// The operations grouped by their tag (tags in name order, untagged last), each group one
 /// `impl Client` block followed by the group's decoders and body enums, so that an API
 /// with many operations reads as a table of contents.
-fn emit_operation_groups(api: &Api) -> TokenStream {
+fn emit_operation_groups(api: &Api) -> Vec<Part> {
     let mut groups: std::collections::BTreeMap<(bool, &str), Vec<&Operation>> =
         std::collections::BTreeMap::new();
     for op in &api.operations {
@@ -739,24 +769,29 @@ fn emit_operation_groups(api: &Api) -> TokenStream {
         };
         groups.entry(key).or_default().push(op);
     }
-    let blocks = groups.into_iter().map(|((untagged, tag), ops)| {
+    let mut parts = Vec::new();
+    for ((untagged, tag), ops) in groups {
         let doc = if untagged {
             " Operations without a tag.".to_string()
         } else {
             format!(" Operations tagged `{}`.", tag.replace('`', "'"))
         };
         let (methods, items): (Vec<_>, Vec<_>) =
-            ops.into_iter().map(|op| emit_operation(api, op)).unzip();
-        quote! {
-            #[doc = #doc]
-            impl Client {
-                #(#methods)*
-            }
-
-            #(#items)*
+            ops.iter().map(|op| emit_operation(api, op)).unzip();
+        parts.push(Part::new(
+            &Gate::always(),
+            quote! {
+                #[doc = #doc]
+                impl Client {
+                    #(#methods)*
+                }
+            },
+        ));
+        for (op, items) in ops.iter().zip(items) {
+            parts.push(Part::new(&op.gate, items));
         }
-    });
-    quote!(#(#blocks)*)
+    }
+    parts
 }
 
 fn errors_doc(op: &Operation) -> String {

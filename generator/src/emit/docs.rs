@@ -46,6 +46,15 @@ pub fn lines_to_inner_attrs(lines: &[String]) -> TokenStream {
     quote!(#(#attrs)*)
 }
 
+/// Like [`lines_to_inner_attrs`], each line only where `condition` (a `cfg` predicate) holds.
+pub fn lines_to_gated_inner_attrs(lines: &[String], condition: &TokenStream) -> TokenStream {
+    let attrs = lines.iter().map(|line| {
+        let text = format!(" {line}");
+        quote!(#![cfg_attr(#condition, doc = #text)])
+    });
+    quote!(#(#attrs)*)
+}
+
 /// The doc comment as lines of Markdown, paragraphs separated by empty lines.
 pub fn lines(docs: &Docs, extra: &[String]) -> Vec<String> {
     let mut paragraphs: Vec<Vec<String>> = Vec::new();

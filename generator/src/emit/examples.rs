@@ -4,7 +4,7 @@
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use super::{ident, type_tokens_in};
+use super::{gate_attr, ident, type_tokens_in};
 use crate::ir::{Api, TypeRef};
 
 /// `tests/examples/main.rs`.
@@ -21,12 +21,15 @@ pub fn emit_root() -> TokenStream {
 /// `tests/examples/round_trips.rs`.
 pub fn emit_examples(api: &Api, crate_ident: &str) -> TokenStream {
     let crate_ident = ident(crate_ident);
+    // Built without the features of every example's type, the helpers go too.
+    let helpers = gate_attr(&api.examples_gate);
     let crate_use = api
         .examples
         .iter()
         .any(|case| names_a_type(&case.ty))
-        .then(|| quote!(use #crate_ident::*;));
+        .then(|| quote!(#helpers use #crate_ident::*;));
     let tests = api.examples.iter().map(|case| {
+        let gate = gate_attr(&case.gate);
         let name = ident(&case.test_name);
         let ty = type_tokens_in(&case.ty, &quote!(#crate_ident));
         let json = &case.json;
@@ -34,6 +37,7 @@ pub fn emit_examples(api: &Api, crate_ident: &str) -> TokenStream {
         quote! {
             #[doc = #doc]
             #[test]
+            #gate
             fn #name() {
                 round_trip::<#ty>(#json);
             }
@@ -42,12 +46,16 @@ pub fn emit_examples(api: &Api, crate_ident: &str) -> TokenStream {
     quote! {
         //! One test per example; see the crate root.
 
+        #helpers
         use serde::de::DeserializeOwned;
+        #helpers
         use serde::Serialize;
+        #helpers
         use serde_json::Value;
 
         #crate_use
 
+        #helpers
         fn round_trip<T: DeserializeOwned + Serialize>(example: &str) {
             let expected: Value = serde_json::from_str(example).expect("the example is JSON");
             let decoded: T = serde_json::from_value(expected.clone()).expect("the example decodes");
@@ -56,6 +64,7 @@ pub fn emit_examples(api: &Api, crate_ident: &str) -> TokenStream {
         }
 
         /// JSON equality where `8` and `8.0` are the same number, as they are in JSON.
+        #helpers
         fn same(expected: &Value, actual: &Value) -> bool {
             match (expected, actual) {
                 (Value::Number(a), Value::Number(b)) => a.as_f64() == b.as_f64(),

@@ -5,36 +5,53 @@
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use super::{docs, ident, type_tokens};
+use super::{docs, ident, type_tokens, Part};
 use crate::ir::{
-    Api, Enum, Field, IntegerEnum, Model, ModelKind, Piece, Presence, Struct, Tagged, TypeRef,
-    Union,
+    Api, Enum, Field, Gate, IntegerEnum, Model, ModelKind, Piece, Presence, Struct, Tagged,
+    TypeRef, Union,
 };
 
-pub fn emit_models(api: &Api) -> TokenStream {
-    let serde_use = api.runtime.has(Piece::Derives).then(|| {
-        quote!(
-            use serde::{Deserialize, Serialize};
+/// `models.rs`: its imports, then one part per model, under the model's gate.
+pub fn emit_models(api: &Api) -> Vec<Part> {
+    let import = |piece: Piece, item: TokenStream| {
+        api.runtime
+            .has(piece)
+            .then(|| Part::new(&api.runtime.gate(piece), item))
+    };
+    let imports = [
+        import(
+            Piece::Derives,
+            quote!(
+                use serde::{Deserialize, Serialize};
+            ),
+        ),
+        import(
+            Piece::Nullable,
+            quote!(
+                use crate::Nullable;
+            ),
+        ),
+        import(
+            Piece::Files,
+            quote!(
+                use crate::FilePart;
+            ),
+        ),
+    ];
+    let head = Part::new(
+        &Gate::always(),
+        quote! {
+            //! Types of the request and response bodies, one per schema of the API description.
+        },
+    );
+    std::iter::once(head)
+        .chain(imports.into_iter().flatten())
+        .chain(
+            api.models
+                .iter()
+                .map(|model| Part::new(&model.gate, emit_model(model))),
         )
-    });
-    let nullable_use = api.runtime.has(Piece::Nullable).then(|| {
-        quote!(
-            use crate::Nullable;
-        )
-    });
-    let file_use = api.runtime.has(Piece::Files).then(|| {
-        quote!(
-            use crate::FilePart;
-        )
-    });
-    let models = api.models.iter().map(emit_model);
-    quote! {
-        //! Types of the request and response bodies, one per schema of the API description.
-        #serde_use
-        #nullable_use
-        #file_use
-        #(#models)*
-    }
+        .collect()
 }
 
 fn emit_model(model: &Model) -> TokenStream {

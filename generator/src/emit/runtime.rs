@@ -3,11 +3,13 @@
 //! gates name a piece the crate needs (lowering chose the pieces). The gates themselves
 //! and the sources' tests (`cfg(test)`) are dropped.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 
+use proc_macro2::TokenStream;
+use quote::quote;
 use syn::visit_mut::VisitMut;
 
-use crate::ir::Piece;
+use crate::ir::{Gate, Piece, Runtime};
 
 /// A runtime module: its path in the generated crate, its source, and the pieces any one
 /// of which makes a crate carry it.
@@ -87,56 +89,98 @@ pub fn module_name(path: &str) -> &str {
     path.trim_start_matches("src/").trim_end_matches(".rs")
 }
 
-/// The runtime modules `pieces` call for, each with the items they need, as syntax trees.
-pub fn modules(pieces: &BTreeSet<Piece>) -> Vec<(&'static str, syn::File)> {
-    let features: BTreeSet<&str> = pieces.iter().map(|piece| piece.feature()).collect();
+/// The runtime modules the crate calls for, each with the items it needs, as syntax trees;
+/// an item that only some tag features need is gated on them.
+pub fn modules(runtime: &Runtime) -> Vec<(&'static str, syn::File)> {
+    let pieces: BTreeMap<&str, Gate> = runtime
+        .pieces
+        .iter()
+        .map(|piece| (piece.feature(), runtime.gate(*piece)))
+        .collect();
     SOURCES
         .iter()
-        .filter(|source| {
-            source.needed_by.is_empty() || source.needed_by.iter().any(|p| pieces.contains(p))
-        })
+        .filter(|source| carried(source, &runtime.pieces))
         .map(|source| {
-            // The sources are this crate's own and compile as a crate: they always parse.
-            let mut file = syn::parse_file(source.text).unwrap_or_else(|_| syn::File {
-                shebang: None,
-                attrs: Vec::new(),
-                items: Vec::new(),
-            });
-            Gates {
-                features: &features,
-            }
-            .visit_file_mut(&mut file);
+            let mut file = parsed(source);
+            Gates { pieces: &pieces }.visit_file_mut(&mut file);
             (source.path, file)
         })
         .collect()
 }
 
-/// The paths of the runtime modules `pieces` call for, for `lib.rs`.
-pub fn module_paths(pieces: &BTreeSet<Piece>) -> Vec<&'static str> {
+/// The source's syntax tree, parsed once per thread: every crate of a corpus carries some
+/// of the same modules.
+fn parsed(source: &Source) -> syn::File {
+    thread_local! {
+        static PARSED: std::cell::RefCell<BTreeMap<&'static str, syn::File>> = Default::default();
+    }
+    PARSED.with(|parsed| {
+        parsed
+            .borrow_mut()
+            .entry(source.path)
+            .or_insert_with(|| {
+                // The sources are this crate's own and compile as a crate: they always parse.
+                syn::parse_file(source.text).unwrap_or_else(|_| syn::File {
+                    shebang: None,
+                    attrs: Vec::new(),
+                    items: Vec::new(),
+                })
+            })
+            .clone()
+    })
+}
+
+fn carried(source: &Source, pieces: &BTreeSet<Piece>) -> bool {
+    source.needed_by.is_empty() || source.needed_by.iter().any(|p| pieces.contains(p))
+}
+
+/// The runtime modules the crate calls for, each with the gate of the pieces that need it,
+/// for `lib.rs`.
+pub fn module_paths(runtime: &Runtime) -> Vec<(&'static str, Gate)> {
     SOURCES
         .iter()
-        .filter(|source| {
-            source.needed_by.is_empty() || source.needed_by.iter().any(|p| pieces.contains(p))
+        .filter(|source| carried(source, &runtime.pieces))
+        .map(|source| {
+            let gates: Vec<Gate> = source
+                .needed_by
+                .iter()
+                .filter(|piece| runtime.has(**piece))
+                .map(|piece| runtime.gate(*piece))
+                .collect();
+            (source.path, Gate::any(&gates))
         })
-        .map(|source| source.path)
         .collect()
 }
 
-/// Removes what the gates exclude, and the gates.
-struct Gates<'f> {
-    features: &'f BTreeSet<&'f str>,
+/// Rewrites the runtime sources' `cfg`s on pieces into the crate's: a piece the crate
+/// always needs holds, one it does not need fails, one that some tag features need becomes
+/// those features. Constant gates disappear, with the items they exclude.
+struct Gates<'p> {
+    /// The feature name of every piece the crate carries, with its gate.
+    pieces: &'p BTreeMap<&'p str, Gate>,
+}
+
+/// A `cfg` predicate after rewriting.
+enum Condition {
+    True,
+    False,
+    Features(TokenStream),
 }
 
 impl Gates<'_> {
-    /// Whether every `cfg` on a node holds; `cfg_attr`s are resolved in place.
+    /// Whether every `cfg` on a node can hold; `cfg_attr`s are resolved or rewritten in
+    /// place, and `cfg`s that depend on the tag features stay, rewritten.
     fn keep(&self, attrs: &mut Vec<syn::Attribute>) -> bool {
         let mut keep = true;
         let mut resolved = Vec::with_capacity(attrs.len());
         for attr in attrs.drain(..) {
             if attr.path().is_ident("cfg") {
-                match attr.parse_args::<syn::Meta>() {
-                    Ok(predicate) => keep &= self.holds(&predicate),
-                    Err(_) => keep = false,
+                match attr.parse_args::<syn::Meta>().map(|p| self.condition(&p)) {
+                    Ok(Condition::True) => {}
+                    Ok(Condition::Features(condition)) => {
+                        resolved.push(syn::parse_quote!(#[cfg(#condition)]))
+                    }
+                    Ok(Condition::False) | Err(_) => keep = false,
                 }
             } else if attr.path().is_ident("cfg_attr") {
                 let parsed = attr.parse_args_with(
@@ -145,10 +189,13 @@ impl Gates<'_> {
                 if let Ok(list) = parsed {
                     let mut list = list.into_iter();
                     if let Some(predicate) = list.next() {
-                        if self.holds(&predicate) {
-                            for meta in list {
-                                resolved.push(syn::parse_quote!(#[#meta]));
-                            }
+                        let metas: Vec<syn::Meta> = list.collect();
+                        match self.condition(&predicate) {
+                            Condition::True => resolved
+                                .extend(metas.iter().map(|meta| syn::parse_quote!(#[#meta]))),
+                            Condition::Features(condition) => resolved
+                                .push(syn::parse_quote!(#[cfg_attr(#condition, #(#metas),*)])),
+                            Condition::False => {}
                         }
                     }
                 }
@@ -160,35 +207,84 @@ impl Gates<'_> {
         keep
     }
 
-    fn holds(&self, predicate: &syn::Meta) -> bool {
+    fn condition(&self, predicate: &syn::Meta) -> Condition {
         match predicate {
             syn::Meta::NameValue(pair) if pair.path.is_ident("feature") => match &pair.value {
                 syn::Expr::Lit(syn::ExprLit {
                     lit: syn::Lit::Str(name),
                     ..
-                }) => self.features.contains(name.value().as_str()),
-                _ => false,
+                }) => match self.pieces.get(name.value().as_str()) {
+                    None => Condition::False,
+                    Some(gate) if gate.is_always() => Condition::True,
+                    Some(gate) => Condition::Features(super::gate_condition(gate)),
+                },
+                _ => Condition::False,
             },
             syn::Meta::List(list) => {
-                let inner = list
+                let inner: Vec<Condition> = list
                     .parse_args_with(
                         syn::punctuated::Punctuated::<syn::Meta, syn::Token![,]>::parse_terminated,
                     )
-                    .map(|inner| inner.into_iter().collect::<Vec<_>>())
+                    .map(|inner| inner.iter().map(|p| self.condition(p)).collect())
                     .unwrap_or_default();
                 if list.path.is_ident("any") {
-                    inner.iter().any(|p| self.holds(p))
+                    combine(
+                        inner,
+                        Condition::True,
+                        Condition::False,
+                        |c| quote!(any(#(#c),*)),
+                    )
                 } else if list.path.is_ident("all") {
-                    inner.iter().all(|p| self.holds(p))
+                    combine(
+                        inner,
+                        Condition::False,
+                        Condition::True,
+                        |c| quote!(all(#(#c),*)),
+                    )
                 } else if list.path.is_ident("not") {
-                    !inner.iter().any(|p| self.holds(p))
+                    match inner.into_iter().next() {
+                        Some(Condition::True) => Condition::False,
+                        Some(Condition::False) | None => Condition::True,
+                        Some(Condition::Features(c)) => Condition::Features(quote!(not(#c))),
+                    }
                 } else {
-                    false
+                    Condition::False
                 }
             }
             // `test`, `doc` and the rest are never set in a generated crate's build.
-            _ => false,
+            _ => Condition::False,
         }
+    }
+}
+
+/// `any` or `all` of conditions: `absorbing` (true for `any`) decides it, `neutral` drops
+/// out, and what is left is joined by `join` (or stands alone).
+fn combine(
+    inner: Vec<Condition>,
+    absorbing: Condition,
+    neutral: Condition,
+    join: impl Fn(&[TokenStream]) -> TokenStream,
+) -> Condition {
+    let absorbs = |c: &Condition| {
+        matches!(
+            (c, &absorbing),
+            (Condition::True, Condition::True) | (Condition::False, Condition::False)
+        )
+    };
+    if inner.iter().any(absorbs) {
+        return absorbing;
+    }
+    let left: Vec<TokenStream> = inner
+        .into_iter()
+        .filter_map(|c| match c {
+            Condition::Features(c) => Some(c),
+            _ => None,
+        })
+        .collect();
+    match left.as_slice() {
+        [] => neutral,
+        [only] => Condition::Features(only.clone()),
+        several => Condition::Features(join(several)),
     }
 }
 
@@ -279,12 +375,9 @@ mod tests {
     use super::*;
 
     fn gated(source: &str, features: &[&str]) -> String {
-        let features: BTreeSet<&str> = features.iter().copied().collect();
+        let pieces: BTreeMap<&str, Gate> = features.iter().map(|f| (*f, Gate::always())).collect();
         let mut file = syn::parse_file(source).unwrap();
-        Gates {
-            features: &features,
-        }
-        .visit_file_mut(&mut file);
+        Gates { pieces: &pieces }.visit_file_mut(&mut file);
         prettyplease::unparse(&file)
     }
 
@@ -311,6 +404,46 @@ mod tests {
         assert!(!out.contains("1 =>") && out.contains("fn m()") && !out.contains("fn n()"));
         assert!(out.contains("#[derive(Debug)]") && !out.contains("gone") && out.contains("kept"));
         assert!(!out.contains("cfg"), "no gate is left: {out}");
+    }
+
+    #[test]
+    fn gates_on_pieces_that_some_tag_features_need_become_those_features() {
+        let mut pieces = BTreeMap::new();
+        pieces.insert("a", Gate::always());
+        let tags = Gate {
+            features: vec!["x".to_string(), "y".to_string()],
+        };
+        pieces.insert("b", tags);
+        let source = r#"
+            #[cfg(feature = "b")] fn b() {}
+            #[cfg(any(feature = "a", feature = "b"))] fn either() {}
+            #[cfg(all(feature = "a", feature = "b"))] fn both() {}
+            #[cfg(feature = "c")] fn c() {}
+            #[cfg(not(feature = "b"))] fn not_b() {}
+            #[cfg_attr(feature = "b", derive(Debug))] struct S;
+        "#;
+        let mut file = syn::parse_file(source).unwrap();
+        Gates { pieces: &pieces }.visit_file_mut(&mut file);
+        let out = prettyplease::unparse(&file).replace('\n', " ");
+        let tagged = r#"any(feature = "x", feature = "y")"#;
+        assert!(out.contains(&format!("#[cfg({tagged})] fn b()")), "{out}");
+        assert!(
+            out.contains("fn either()") && !out.contains("] fn either()"),
+            "always: {out}"
+        );
+        assert!(
+            out.contains(&format!("#[cfg({tagged})] fn both()")),
+            "{out}"
+        );
+        assert!(!out.contains("fn c()"), "{out}");
+        assert!(
+            out.contains(&format!("#[cfg(not({tagged}))] fn not_b()")),
+            "{out}"
+        );
+        assert!(
+            out.contains(&format!("#[cfg_attr({tagged}, derive(Debug))]")),
+            "{out}"
+        );
     }
 
     #[test]

@@ -212,6 +212,7 @@ impl<'a> Lowerer<'a> {
         }
         let pointer = self.doc.schema(schema).pointer.clone();
         self.models.push(Model {
+            gate: Default::default(),
             rust_name: rust_name.clone(),
             doc: Docs {
                 summary: Some("The parts of a `multipart/form-data` request body.".to_string()),

@@ -122,6 +122,7 @@ fn name_complex_types(
         }
         let rust_name = type_names.claim(&names::type_name(&hint));
         named.push(Model {
+            gate: Default::default(),
             rust_name: rust_name.clone(),
             doc: crate::ir::Docs::default(),
             kind: ModelKind::Alias(ty.clone()),

@@ -6,6 +6,7 @@
 //! It reads no files and produces no Rust tokens.
 
 mod bodies;
+mod features;
 mod finish;
 mod guards;
 mod operation;
@@ -73,8 +74,12 @@ pub fn lower(spec: &Spec) -> Result<Api, Error> {
         webhooks,
         webhook_models: Vec::new(),
         usage: Default::default(),
+        features: Vec::new(),
+        security_gate: Default::default(),
+        examples_gate: Default::default(),
     };
-    api.runtime = runtime::needs(&api);
+    features::assign(&mut api);
+    runtime::decide(&mut api);
     api.client_models = runtime::client_models(&api);
     api.webhook_models = runtime::webhook_models(&api);
     api.usage = runtime::usage(&api);
@@ -104,6 +109,7 @@ fn example_cases(examples: Vec<RecordedExample>) -> Vec<ExampleCase> {
             "example",
         ));
         cases.push(ExampleCase {
+            gate: Default::default(),
             test_name,
             ty: example.ty,
             json: example.json,

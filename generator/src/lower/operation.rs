@@ -113,6 +113,8 @@ impl<'a> Lowerer<'a> {
             path_segments,
             doc,
             group: operation.tags.first().cloned(),
+            tags: operation.tags.clone(),
+            gate: Default::default(),
             parameters: lowered.parameters,
             params_struct: lowered.params_struct,
             constant_headers: lowered.constant_headers,

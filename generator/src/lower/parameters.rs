@@ -336,6 +336,7 @@ impl<'a> Lowerer<'a> {
             });
         }
         self.models.push(Model {
+            gate: Default::default(),
             rust_name: rust_name.clone(),
             doc: Docs {
                 summary: Some(format!(

@@ -3,16 +3,75 @@
 //! feature), and the example in its documentation.
 
 use crate::ir::{
-    Api, BaseUrl, BodyKind, CredentialKind, Docs, KeyLocation, ModelKind, Operation,
+    Api, BaseUrl, BodyKind, CredentialKind, Docs, Gate, KeyLocation, ModelKind, Operation,
     ParameterLocation, Piece, Presence, ResponseBody, Runtime, TypeRef, Usage,
 };
 
-pub(super) fn needs(api: &Api) -> Runtime {
+/// The runtime pieces and reqwest features of the crate; with tag features, the gate of
+/// each piece that only some of them need, and each feature's own reqwest features.
+pub(super) fn decide(api: &mut Api) {
+    let mut runtime = needs(api, &Unit::All);
+    if !api.features.is_empty() {
+        let always = needs(api, &Unit::Always);
+        let units: Vec<(String, Runtime)> = api
+            .features
+            .iter()
+            .map(|feature| {
+                (
+                    feature.name.clone(),
+                    needs(api, &Unit::Feature(&feature.name)),
+                )
+            })
+            .collect();
+        for piece in &runtime.pieces {
+            if always.pieces.contains(piece) {
+                continue;
+            }
+            let features = units
+                .iter()
+                .filter(|(_, unit)| unit.pieces.contains(piece))
+                .map(|(name, _)| name.clone())
+                .collect();
+            runtime.gates.insert(*piece, Gate { features });
+        }
+        for (feature, (_, unit)) in api.features.iter_mut().zip(&units) {
+            feature.reqwest_features = unit
+                .reqwest_features
+                .iter()
+                .filter(|f| !always.reqwest_features.contains(f))
+                .copied()
+                .collect();
+        }
+        runtime.reqwest_features = always.reqwest_features;
+    }
+    api.runtime = runtime;
+}
+
+/// The part of the crate whose needs are counted: all of it, what is compiled whatever the
+/// features, or what one feature compiles.
+enum Unit<'a> {
+    All,
+    Always,
+    Feature(&'a str),
+}
+
+impl Unit<'_> {
+    fn admits(&self, gate: &Gate) -> bool {
+        match self {
+            Unit::All => true,
+            Unit::Always => gate.is_always(),
+            Unit::Feature(name) => gate.is_always() || gate.features.iter().any(|f| f == name),
+        }
+    }
+}
+
+fn needs(api: &Api, unit: &Unit) -> Runtime {
     let mut runtime = Runtime::default();
     let mut add = |piece: Piece| {
         runtime.pieces.insert(piece);
     };
-    for operation in &api.operations {
+    let operations = || api.operations.iter().filter(|op| unit.admits(&op.gate));
+    for operation in operations() {
         add(Piece::Requests);
         for response in &operation.success {
             match &response.body {
@@ -50,6 +109,9 @@ pub(super) fn needs(api: &Api) -> Runtime {
         if operation.stream_fn.is_some() {
             add(Piece::Stream);
         }
+        if !operation.security.is_empty() {
+            add(Piece::SendsCredentials);
+        }
         for parameter in &operation.parameters {
             add(match parameter.location {
                 ParameterLocation::Path => Piece::Path,
@@ -70,8 +132,11 @@ pub(super) fn needs(api: &Api) -> Runtime {
             }
         }
     }
-    for credential in &api.credentials {
+    // The `Credentials` struct holds secrets whichever operations are compiled.
+    if !api.credentials.is_empty() {
         add(Piece::Credentials);
+    }
+    for credential in api.credentials.iter().filter(|c| unit.admits(&c.gate)) {
         match &credential.kind {
             CredentialKind::Bearer => add(Piece::Bearer),
             CredentialKind::Basic => add(Piece::BasicAuth),
@@ -89,7 +154,8 @@ pub(super) fn needs(api: &Api) -> Runtime {
             } => {}
         }
     }
-    for model in &api.models {
+    let models = || api.models.iter().filter(|model| unit.admits(&model.gate));
+    for model in models() {
         if matches!(&model.kind, ModelKind::Struct(shape) if shape.wire_format)
             || matches!(model.kind, ModelKind::Union(_))
         {
@@ -113,7 +179,7 @@ pub(super) fn needs(api: &Api) -> Runtime {
             }
         }
     }
-    let operation_types = api.operations.iter().flat_map(|op| {
+    let operation_types = operations().flat_map(|op| {
         let bodies = op
             .body
             .iter()
@@ -134,21 +200,15 @@ pub(super) fn needs(api: &Api) -> Runtime {
         .webhooks
         .iter()
         .filter_map(|webhook| webhook.body.json());
-    let mut every_type = api
-        .models
-        .iter()
-        .flat_map(model_types)
+    let mut every_type = models()
+        .flat_map(|model| super::features::model_types(&model.kind))
         .chain(operation_types)
         .chain(webhook_types);
     if every_type.any(|ty| holds(ty, &|t| *t == TypeRef::Base64)) {
         add(Piece::Base64);
     }
     let mut reqwest_features = Vec::new();
-    let bodies = || {
-        api.operations
-            .iter()
-            .flat_map(|op| op.body.iter().flat_map(|body| &body.contents))
-    };
+    let bodies = || operations().flat_map(|op| op.body.iter().flat_map(|body| &body.contents));
     if bodies().any(|content| matches!(content.kind, BodyKind::Form(_))) {
         reqwest_features.push("form");
     }
@@ -165,19 +225,15 @@ pub(super) fn needs(api: &Api) -> Runtime {
 }
 
 /// The models `client.rs` mentions by name: bodies, path parameters, parameter structs,
-/// responses, sorted.
-pub(super) fn client_models(api: &Api) -> Vec<String> {
-    let mut out = std::collections::BTreeSet::new();
-    let mut add = |ty: &TypeRef| {
-        let mut named = Vec::new();
-        super::finish::names_in(ty, &mut named);
-        out.extend(named);
-    };
+/// responses, sorted, each with the gate of the operations that mention it.
+pub(super) fn client_models(api: &Api) -> Vec<(String, Gate)> {
+    let mut out: std::collections::BTreeMap<String, Vec<&Gate>> = Default::default();
     for op in &api.operations {
+        let mut named = Vec::new();
         for content in op.body.iter().flat_map(|body| &body.contents) {
             match &content.kind {
-                BodyKind::Json(ty) | BodyKind::Form(ty) => add(ty),
-                BodyKind::Multipart(name) => add(&TypeRef::Named(name.clone())),
+                BodyKind::Json(ty) | BodyKind::Form(ty) => super::finish::names_in(ty, &mut named),
+                BodyKind::Multipart(name) => named.push(name.clone()),
                 BodyKind::Text | BodyKind::Bytes | BodyKind::MultipartRaw => {}
             }
         }
@@ -186,18 +242,23 @@ pub(super) fn client_models(api: &Api) -> Vec<String> {
             .iter()
             .filter(|p| p.location == ParameterLocation::Path)
         {
-            add(&parameter.ty);
+            super::finish::names_in(&parameter.ty, &mut named);
         }
         for response in op.success.iter().chain(&op.errors) {
             if let Some(ty) = response.body.json() {
-                add(ty);
+                super::finish::names_in(ty, &mut named);
             }
         }
         if let Some(params) = &op.params_struct {
-            add(&TypeRef::Named(params.clone()));
+            named.push(params.clone());
+        }
+        for name in named {
+            out.entry(name).or_default().push(&op.gate);
         }
     }
-    out.into_iter().collect()
+    out.into_iter()
+        .map(|(name, gates)| (name, Gate::any(gates)))
+        .collect()
 }
 
 /// The models `webhooks.rs` mentions by name: the bodies it decodes, sorted.
@@ -222,21 +283,6 @@ fn multipart_has_values(api: &Api, name: &str) -> bool {
             && matches!(&model.kind, ModelKind::Struct(shape)
                 if shape.fields.iter().any(|f| !holds(&f.ty, &|t| *t == TypeRef::File)))
     })
-}
-
-fn model_types(model: &crate::ir::Model) -> Vec<&TypeRef> {
-    match &model.kind {
-        ModelKind::Struct(shape) => shape
-            .fields
-            .iter()
-            .map(|f| &f.ty)
-            .chain(shape.extra.iter().map(|e| &e.value))
-            .collect(),
-        ModelKind::Union(union) => union.variants.iter().map(|v| &v.ty).collect(),
-        ModelKind::Tagged(tagged) => tagged.variants.iter().map(|v| &v.ty).collect(),
-        ModelKind::Alias(ty) => vec![ty],
-        ModelKind::Enum(_) | ModelKind::IntegerEnum(_) => Vec::new(),
-    }
 }
 
 /// Whether `pick` holds for `ty` or a type inside it.
@@ -281,18 +327,33 @@ pub(super) fn usage(api: &Api) -> Usage {
             arguments.push(format!("Credentials::new(){setters}"));
         }
     }
-    let mut lines = vec![format!(
+    let lines = vec![format!(
         "let client = Client::new({})?;",
         arguments.join(", ")
     )];
-    match api.operations.iter().find_map(|op| example_call(api, op)) {
-        Some((more_imports, call)) => {
-            imports.extend(more_imports);
-            lines.extend(call);
+    // An operation that every build compiles, when there is one that can be written.
+    let calls = || {
+        api.operations
+            .iter()
+            .filter_map(|op| example_call(api, op).map(|call| (op, call)))
+    };
+    let chosen = calls()
+        .find(|(op, _)| op.gate.is_always())
+        .or_else(|| calls().next());
+    let mut usage = Usage {
+        imports,
+        lines,
+        ..Usage::default()
+    };
+    match chosen {
+        Some((op, (call_imports, call))) => {
+            usage.call_imports = call_imports;
+            usage.call = call;
+            usage.call_gate = op.gate.clone();
         }
-        None => lines.push("# let _ = client;".to_string()),
+        None => usage.lines.push("# let _ = client;".to_string()),
     }
-    Usage { imports, lines }
+    usage
 }
 
 /// A call of `op` written with literals, when one can be written: the names to import

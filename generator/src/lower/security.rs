@@ -116,6 +116,7 @@ impl<'a> Lowerer<'a> {
             };
             let index = credentials.list.len();
             credentials.list.push(Credential {
+                gate: Default::default(),
                 scheme_name: name.clone(),
                 rust_name: field_names.claim(&names::snake(name, "credential")),
                 variant: variant_names.claim(&names::variant_name(name, "Scheme")),

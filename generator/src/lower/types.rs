@@ -91,6 +91,7 @@ impl<'a> Lowerer<'a> {
         let examples = self.doc.schema(id).examples.clone();
         self.record_examples(None, &ty, id, &examples);
         self.models.push(Model {
+            gate: Default::default(),
             rust_name,
             doc,
             kind,
@@ -134,6 +135,7 @@ impl<'a> Lowerer<'a> {
                 self.inline_types.insert(id, ty.clone());
                 let kind = self.model_kind(&rust_name, shape, id);
                 self.models.push(Model {
+                    gate: Default::default(),
                     rust_name,
                     doc: self.model_docs(id),
                     kind,
@@ -397,6 +399,7 @@ impl<'a> Lowerer<'a> {
                     let shape = self.struct_of(&struct_name, &object);
                     let pointer = self.doc.schema(*member).pointer.clone();
                     self.models.push(Model {
+                        gate: Default::default(),
                         rust_name: struct_name.clone(),
                         doc: Docs::default(),
                         kind: ModelKind::Struct(shape),

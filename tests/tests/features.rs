@@ -1,0 +1,162 @@
+//! Cargo features per tag, decided in lowering: which feature compiles each operation,
+//! type, credential and runtime piece. The compile check builds `tags.yaml`'s crate with
+//! each feature alone; these tests say what each build holds.
+
+use codegen_tests::fixtures;
+use generator::ir::{Api, Gate, Piece};
+
+fn lower(fixture: &str) -> Api {
+    let spec = generator::load::load(&fixtures("ok").join(fixture))
+        .unwrap_or_else(|error| panic!("{fixture} loads:\n{error}"));
+    generator::lower::lower(&spec).unwrap_or_else(|error| panic!("{fixture} lowers:\n{error}"))
+}
+
+fn gate(features: &[&str]) -> Gate {
+    Gate {
+        features: features.iter().map(|f| f.to_string()).collect(),
+    }
+}
+
+fn model_gate(api: &Api, name: &str) -> Gate {
+    api.models
+        .iter()
+        .find(|model| model.rust_name == name)
+        .unwrap_or_else(|| panic!("a model {name}"))
+        .gate
+        .clone()
+}
+
+fn operation_gate(api: &Api, name: &str) -> Gate {
+    api.operations
+        .iter()
+        .find(|op| op.rust_name == name)
+        .unwrap_or_else(|| panic!("an operation {name}"))
+        .gate
+        .clone()
+}
+
+#[test]
+fn each_tag_is_a_feature_named_in_kebab_case() {
+    let api = lower("tags.yaml");
+    let features: Vec<(&str, usize)> = api
+        .features
+        .iter()
+        .map(|f| (f.name.as_str(), f.operations))
+        .collect();
+    assert_eq!(
+        features,
+        [("pet-media", 1), ("pets", 3), ("store", 2), ("users", 2)]
+    );
+    let media = &api.features[0];
+    assert_eq!(media.tags, ["Pet Media"]);
+}
+
+#[test]
+fn operations_compile_under_any_of_their_tags_and_untagged_ones_always() {
+    let api = lower("tags.yaml");
+    assert_eq!(operation_gate(&api, "list_pets"), gate(&["pets"]));
+    assert_eq!(
+        operation_gate(&api, "get_pet_photo"),
+        gate(&["pet-media", "pets"])
+    );
+    assert_eq!(operation_gate(&api, "place_order"), gate(&["store"]));
+    assert!(operation_gate(&api, "health").is_always());
+}
+
+#[test]
+fn a_type_compiles_for_the_operations_that_reach_it() {
+    let api = lower("tags.yaml");
+    assert_eq!(model_gate(&api, "Pet"), gate(&["pets"]));
+    // Reached only through `Pet`.
+    assert_eq!(model_gate(&api, "PetKind"), gate(&["pets"]));
+    assert_eq!(model_gate(&api, "Problem"), gate(&["pets", "store"]));
+    assert_eq!(model_gate(&api, "User"), gate(&["users"]));
+    assert!(model_gate(&api, "Unused").is_always(), "nothing reaches it");
+    let problem_import = api
+        .client_models
+        .iter()
+        .find(|(name, _)| name == "Problem")
+        .expect("client.rs names Problem");
+    assert_eq!(problem_import.1, gate(&["pets", "store"]));
+}
+
+#[test]
+fn runtime_pieces_and_reqwest_features_follow_the_operations_that_need_them() {
+    let api = lower("tags.yaml");
+    assert_eq!(api.runtime.gate(Piece::Form), gate(&["pets"]));
+    assert_eq!(api.runtime.gate(Piece::Nullable), gate(&["store"]));
+    assert_eq!(api.runtime.gate(Piece::Base64), gate(&["users"]));
+    assert_eq!(
+        api.runtime.gate(Piece::Stream),
+        gate(&["pet-media", "pets"])
+    );
+    assert_eq!(
+        api.runtime.gate(Piece::Bearer),
+        gate(&["pet-media", "pets", "users"])
+    );
+    assert!(
+        api.runtime.gate(Piece::Text).is_always(),
+        "`health` is untagged"
+    );
+    assert!(api.runtime.reqwest_features.is_empty());
+    let reqwest: Vec<(&str, &[&str])> = api
+        .features
+        .iter()
+        .map(|f| (f.name.as_str(), f.reqwest_features.as_slice()))
+        .collect();
+    assert_eq!(
+        reqwest,
+        [
+            ("pet-media", &[][..]),
+            ("pets", &["form"][..]),
+            ("store", &["multipart"][..]),
+            ("users", &[][..])
+        ]
+    );
+}
+
+#[test]
+fn credentials_compile_for_the_operations_that_send_them() {
+    let api = lower("tags.yaml");
+    let gates: Vec<(&str, &Gate)> = api
+        .credentials
+        .iter()
+        .map(|c| (c.rust_name.as_str(), &c.gate))
+        .collect();
+    assert_eq!(
+        gates,
+        [
+            ("bearer_auth", &gate(&["pet-media", "pets", "users"])),
+            ("store_key", &gate(&["store"]))
+        ]
+    );
+    assert_eq!(
+        api.security_gate,
+        gate(&["pet-media", "pets", "store", "users"])
+    );
+}
+
+#[test]
+fn the_crate_docs_call_an_operation_every_build_has() {
+    let api = lower("tags.yaml");
+    assert!(api.usage.call_gate.is_always());
+    assert!(
+        api.usage
+            .call
+            .iter()
+            .any(|line| line.contains("client.health()")),
+        "{:?}",
+        api.usage.call
+    );
+}
+
+#[test]
+fn one_tag_or_none_means_no_features() {
+    // One tag, and none.
+    for fixture in ["openapi-3-2.yaml", "security.yaml"] {
+        let api = lower(fixture);
+        assert!(api.features.is_empty(), "{fixture}: {:?}", api.features);
+        assert!(api.operations.iter().all(|op| op.gate.is_always()));
+        assert!(api.runtime.gates.is_empty());
+    }
+}
