@@ -27,10 +27,12 @@ pub enum Emitted {
         path: &'static str,
         parts: Vec<Part>,
     },
-    /// A runtime module, already a syntax tree.
+    /// A runtime module: its syntax tree, built on demand, and a key that is the same for
+    /// every crate whose module is the same, so that format prints it once.
     Syntax {
         path: &'static str,
-        file: syn::File,
+        key: String,
+        file: Box<dyn FnOnce() -> syn::File>,
     },
     Toml {
         path: &'static str,
@@ -69,7 +71,7 @@ pub fn emit(api: &Api, settings: &Settings) -> Vec<Emitted> {
     files.extend(
         runtime::modules(&api.runtime)
             .into_iter()
-            .map(|(path, file)| Emitted::Syntax { path, file }),
+            .map(|(path, key, file)| Emitted::Syntax { path, key, file }),
     );
     if !api.examples.is_empty() {
         // The cases sit in a module that rustfmt skips, like every other generated file;
@@ -87,6 +89,11 @@ pub fn emit(api: &Api, settings: &Settings) -> Vec<Emitted> {
 }
 
 /// An identifier from a name the IR already made legal.
+/// See [`crate::compiled_under`].
+pub fn compiled_under(source: &str, features: &[&str]) -> Option<String> {
+    runtime::compiled_under(source, features)
+}
+
 /// Items that share a gate.
 pub struct Part {
     /// `#[cfg(...)]`, or nothing for items every build compiles.
@@ -242,8 +249,9 @@ rustls = ["reqwest/rustls-no-provider", "dep:rustls"]
 # rustls with aws-lc-rs as reqwest ships it (faster handshakes, post-quantum key exchange;
 # its build needs a C toolchain, and CMake on some platforms). Turn off the default features.
 rustls-aws-lc-rs = ["reqwest/rustls"]
-# The platform's TLS (OpenSSL on Linux, Secure Transport, SChannel). Turn off the defaults.
-native-tls = ["reqwest/native-tls"]
+# The platform's TLS (OpenSSL, Secure Transport, SChannel) is not a feature here, so that
+# this crate's lock file does not list OpenSSL's crates: turn off the default features and
+# turn on reqwest's `native-tls` in your own Cargo.toml (Cargo unifies them).
 {tag_features}
 [dependencies]
 reqwest = {{ version = "0.13", default-features = false{reqwest_features} }}

@@ -13,13 +13,9 @@ pub fn format(emitted: Vec<Emitted>, settings: &Settings) -> Result<Vec<Generate
         .map(|file| match file {
             Emitted::Rust { path, tokens } => rust_file(path, tokens, settings),
             Emitted::Gated { path, parts } => gated_file(path, parts, settings),
-            Emitted::Syntax { path, file } => Ok(GeneratedFile {
+            Emitted::Syntax { path, key, file } => Ok(GeneratedFile {
                 path: path.to_string(),
-                contents: format!(
-                    "{}\n{}",
-                    settings.header("//"),
-                    space_items(&prettyplease::unparse(&file))
-                ),
+                contents: format!("{}\n{}", settings.header("//"), printed_once(key, file)),
             }),
             Emitted::Toml { path, text } => Ok(GeneratedFile {
                 path: path.to_string(),
@@ -46,10 +42,12 @@ fn rust_file(
     })
 }
 
+/// The tokens are not kept for the message: a second owner of them would make syn copy
+/// every token before parsing.
 fn parse(path: &str, tokens: proc_macro2::TokenStream) -> Result<syn::File, Error> {
-    syn::parse2::<syn::File>(tokens.clone()).map_err(|err| Error::Internal {
+    syn::parse2::<syn::File>(tokens).map_err(|err| Error::Internal {
         file: path.to_string(),
-        message: format!("{err} in:\n{tokens}"),
+        message: format!("emitted tokens do not parse: {err}"),
     })
 }
 
@@ -81,11 +79,9 @@ fn gated_file(path: &str, parts: Vec<Part>, settings: &Settings) -> Result<Gener
 }
 
 fn parse_outer(path: &str, tokens: proc_macro2::TokenStream) -> Result<Vec<syn::Attribute>, Error> {
-    syn::parse::Parser::parse2(syn::Attribute::parse_outer, tokens.clone()).map_err(|err| {
-        Error::Internal {
-            file: path.to_string(),
-            message: format!("{err} in the attribute {tokens}"),
-        }
+    syn::parse::Parser::parse2(syn::Attribute::parse_outer, tokens).map_err(|err| Error::Internal {
+        file: path.to_string(),
+        message: format!("an emitted attribute does not parse: {err}"),
     })
 }
 
@@ -108,6 +104,22 @@ fn item_attrs(item: &mut syn::Item) -> Option<&mut Vec<syn::Attribute>> {
         Item::Union(item) => &mut item.attrs,
         Item::Use(item) => &mut item.attrs,
         _ => return None,
+    })
+}
+
+/// A runtime module's text, printed the first time its key is seen on this thread.
+fn printed_once(key: String, file: Box<dyn FnOnce() -> syn::File>) -> String {
+    thread_local! {
+        static PRINTED: std::cell::RefCell<std::collections::HashMap<String, String>> =
+            Default::default();
+    }
+    PRINTED.with(|printed| {
+        if let Some(text) = printed.borrow().get(&key) {
+            return text.clone();
+        }
+        let text = space_items(&prettyplease::unparse(&file()));
+        printed.borrow_mut().insert(key, text.clone());
+        text
     })
 }
 

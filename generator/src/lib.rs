@@ -99,3 +99,10 @@ pub fn generate_with(
 pub fn generate_from_ir(api: &ir::Api, settings: &Settings) -> Result<Vec<GeneratedFile>, Error> {
     format::format(emit::emit(api, settings), settings)
 }
+
+/// A generated Rust file as the compiler sees it with only `features` on: items whose
+/// `cfg` fails are gone, and so are the `cfg`s that hold. For measuring what a feature
+/// selection compiles (`cargo xtask bench`); `None` when `source` is not Rust.
+pub fn compiled_under(source: &str, features: &[&str]) -> Option<String> {
+    emit::compiled_under(source, features)
+}

@@ -1,7 +1,9 @@
-//! `cargo xtask bench`: how long the generator takes on the corpus, stage by stage, next
-//! to the floor of reading and parsing the same files with `serde_json` alone. Nothing is
-//! written. Figures mean something only from a release build:
-//! `cargo run --release -p xtask -- bench`.
+//! `cargo xtask bench`: three comparisons, each against its reference in the same run.
+//! (a) The cold debug build of `generated/` against progenitor's crate for the same spec
+//! with rustls added, and (b) `cargo check` of the largest HighLevel crate whole and with
+//! one tag's feature (both in `bench_builds.rs`); (c) the generator on the corpus, stage
+//! by stage, against reading and parsing the same files with `serde_json` alone. Generator
+//! figures mean something only from a release build: `cargo run --release -p xtask -- bench`.
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -21,6 +23,9 @@ pub struct BenchArgs {
     /// The folder relative `$ref`s may reach into (as for `corpus`).
     #[arg(long, value_name = "DIR")]
     ref_root: Option<PathBuf>,
+    /// Only (c), the generator against the parse floor: no cargo builds.
+    #[arg(long)]
+    generator_only: bool,
 }
 
 /// Time spent per stage over one or more passes.
@@ -34,6 +39,8 @@ struct Stages {
     lower: Duration,
     /// `generate_from_ir`: emit (`quote!`) and format (prettyplease).
     emit: Duration,
+    /// The operations of the file (counted, not timed).
+    operations: usize,
 }
 
 impl Stages {
@@ -86,6 +93,7 @@ pub fn run(args: BenchArgs) -> ExitCode {
     // Files that do not go through every stage are left out, so each stage is timed on
     // the same files; the floor parses JSON, so only JSON files are timed.
     let mut timed: Vec<&Entry> = Vec::new();
+    let mut largest: Option<(&Entry, usize)> = None;
     let mut left_out: Vec<(String, String)> = Vec::new();
     for entry in &corpus.entries {
         let is_json = entry
@@ -98,7 +106,12 @@ pub fn run(args: BenchArgs) -> ExitCode {
         }
         // The warm-up pass: fills the page cache and checks that every stage succeeds.
         match measure(entry) {
-            Ok(_) => timed.push(entry),
+            Ok(stages) => {
+                timed.push(entry);
+                if largest.is_none_or(|(_, operations)| stages.operations > operations) {
+                    largest = Some((entry, stages.operations));
+                }
+            }
             Err(stage) => left_out.push((entry.label.clone(), format!("fails in {stage}"))),
         }
     }
@@ -167,11 +180,24 @@ pub fn run(args: BenchArgs) -> ExitCode {
             100.0 * duration.as_secs_f64() / generator.as_secs_f64()
         );
     }
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let parallel: Duration = (0..args.iterations)
+        .map(|_| parallel_pass(&timed, threads))
+        .sum::<Duration>()
+        / args.iterations;
+    let floor = total.parse.as_secs_f64() / passes;
     println!(
-        "\ngenerator / floor: {:.1}x (best pass: generator {:.1} ms, floor {:.1} ms)",
+        "\n(c) generator / floor, one thread: {:.1}x (means; best pass: generator {:.1} ms, floor {:.1} ms)",
         generator.as_secs_f64() / total.parse.as_secs_f64(),
         best_pass.map(|b| ms(b.generator())).unwrap_or_default(),
         best_pass.map(|b| ms(b.parse)).unwrap_or_default(),
+    );
+    println!(
+        "    generator / floor, files in parallel on {threads} threads as `corpus` runs them: {:.1}x \
+         (mean pass {:.1} ms against the one-thread floor's mean {:.1} ms)",
+        parallel.as_secs_f64() / floor,
+        ms(parallel),
+        floor * 1000.0,
     );
     if !left_out.is_empty() {
         println!("\nleft out ({}):", left_out.len());
@@ -179,7 +205,75 @@ pub fn run(args: BenchArgs) -> ExitCode {
             println!("  {label}: {why}");
         }
     }
+    if args.generator_only {
+        return ExitCode::SUCCESS;
+    }
+    if let Err(message) = crate::bench_builds::cold_builds(&root) {
+        eprintln!("error: (a) {message}");
+        return ExitCode::from(1);
+    }
+    if let Some((entry, _)) = largest {
+        if let Err(message) = largest_crate(entry) {
+            eprintln!("error: (b) {message}");
+            return ExitCode::from(1);
+        }
+    }
     ExitCode::SUCCESS
+}
+
+/// (b) for the corpus file with the most operations: its crate, written to a temporary
+/// folder, checked whole and per tag feature.
+fn largest_crate(entry: &Entry) -> Result<(), String> {
+    let spec =
+        generator::load::load_with(&entry.spec, &entry.options).map_err(|e| e.to_string())?;
+    let api = generator::lower::lower(&spec).map_err(|e| e.to_string())?;
+    let settings = generator::Settings::new(entry.crate_name.clone(), entry.label.clone());
+    let files = generator::generate_from_ir(&api, &settings).map_err(|e| e.to_string())?;
+    let work = tempfile::tempdir().map_err(|e| format!("temporary folder: {e}"))?;
+    let dir = work.path().join(&entry.crate_name);
+    for file in files {
+        let path = dir.join(&file.path);
+        if let Some(parent) = path.parent() {
+            std::fs::create_dir_all(parent).map_err(|e| format!("{}: {e}", parent.display()))?;
+        }
+        std::fs::write(&path, file.contents).map_err(|e| format!("{}: {e}", path.display()))?;
+    }
+    let manifest = dir.join("Cargo.toml");
+    let mut text = std::fs::read_to_string(&manifest).map_err(|e| e.to_string())?;
+    text.push_str("\n[workspace]\n");
+    std::fs::write(&manifest, text).map_err(|e| e.to_string())?;
+    println!(
+        "\nlargest HighLevel crate: {} ({} operations, {} tag features)",
+        entry.label,
+        api.operations.len(),
+        api.features.len()
+    );
+    let features: Vec<String> = api.features.iter().map(|f| f.name.clone()).collect();
+    crate::bench_builds::feature_checks(&dir, &entry.crate_name, &features)
+}
+
+/// Wall time of one pass over `entries`, `threads` files at a time.
+fn parallel_pass(entries: &[&Entry], threads: usize) -> Duration {
+    let next = std::sync::atomic::AtomicUsize::new(0);
+    let started = Instant::now();
+    let work = || loop {
+        let index = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        let Some(entry) = entries.get(index) else {
+            break;
+        };
+        // Every file went through every stage in the warm-up.
+        let _ = measure(entry);
+    };
+    std::thread::scope(|scope| {
+        // This thread is one of the workers, so a thread that cannot start only slows the
+        // pass down.
+        for _ in 1..threads {
+            let worker = std::thread::Builder::new().stack_size(crate::WORKER_STACK);
+            let _ = worker.spawn_scoped(scope, work);
+        }
+        work();
+    });
+    started.elapsed()
 }
 
 /// One file through the floor and through every generator stage; `Err` names the stage
@@ -200,6 +294,7 @@ fn measure(entry: &Entry) -> Result<Stages, &'static str> {
     let started = Instant::now();
     let api = generator::lower::lower(&spec).map_err(|_| "lower")?;
     stages.lower = started.elapsed();
+    stages.operations = api.operations.len();
 
     let settings = generator::Settings::new(entry.crate_name.clone(), entry.label.clone());
     let started = Instant::now();

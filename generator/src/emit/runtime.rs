@@ -89,10 +89,14 @@ pub fn module_name(path: &str) -> &str {
     path.trim_start_matches("src/").trim_end_matches(".rs")
 }
 
-/// The runtime modules the crate calls for, each with the items it needs, as syntax trees;
-/// an item that only some tag features need is gated on them.
-pub fn modules(runtime: &Runtime) -> Vec<(&'static str, syn::File)> {
-    let pieces: BTreeMap<&str, Gate> = runtime
+/// A runtime module: its path, a key naming its contents, and its syntax tree, built on
+/// demand.
+pub type Module = (&'static str, String, Box<dyn FnOnce() -> syn::File>);
+
+/// The runtime modules the crate calls for, each with the items it needs; an item that
+/// only some tag features need is gated on them.
+pub fn modules(runtime: &Runtime) -> Vec<Module> {
+    let pieces: BTreeMap<&'static str, Gate> = runtime
         .pieces
         .iter()
         .map(|piece| (piece.feature(), runtime.gate(*piece)))
@@ -101,9 +105,23 @@ pub fn modules(runtime: &Runtime) -> Vec<(&'static str, syn::File)> {
         .iter()
         .filter(|source| carried(source, &runtime.pieces))
         .map(|source| {
-            let mut file = parsed(source);
-            Gates { pieces: &pieces }.visit_file_mut(&mut file);
-            (source.path, file)
+            // What the module holds depends only on the gates of the pieces it names.
+            let named: BTreeMap<&'static str, Gate> = pieces
+                .iter()
+                .filter(|(feature, _)| source.text.contains(&format!("\"{feature}\"")))
+                .map(|(feature, gate)| (*feature, gate.clone()))
+                .collect();
+            let key = format!("{}{named:?}", source.path);
+            let build = move || {
+                let mut file = parsed(source);
+                Gates { pieces: &named }.visit_file_mut(&mut file);
+                file
+            };
+            (
+                source.path,
+                key,
+                Box::new(build) as Box<dyn FnOnce() -> syn::File>,
+            )
         })
         .collect()
 }
@@ -150,6 +168,15 @@ pub fn module_paths(runtime: &Runtime) -> Vec<(&'static str, Gate)> {
             (source.path, Gate::any(&gates))
         })
         .collect()
+}
+
+/// `source` with only the `features` on: the same rewriting, where every feature is either
+/// on (always) or off.
+pub fn compiled_under(source: &str, features: &[&str]) -> Option<String> {
+    let pieces: BTreeMap<&str, Gate> = features.iter().map(|f| (*f, Gate::always())).collect();
+    let mut file = syn::parse_file(source).ok()?;
+    Gates { pieces: &pieces }.visit_file_mut(&mut file);
+    Some(prettyplease::unparse(&file))
 }
 
 /// Rewrites the runtime sources' `cfg`s on pieces into the crate's: a piece the crate
@@ -375,10 +402,7 @@ mod tests {
     use super::*;
 
     fn gated(source: &str, features: &[&str]) -> String {
-        let pieces: BTreeMap<&str, Gate> = features.iter().map(|f| (*f, Gate::always())).collect();
-        let mut file = syn::parse_file(source).unwrap();
-        Gates { pieces: &pieces }.visit_file_mut(&mut file);
-        prettyplease::unparse(&file)
+        compiled_under(source, features).expect("Rust")
     }
 
     #[test]

@@ -2,7 +2,8 @@
 //! tag, all on by default, so that a user who needs one group compiles only its operations
 //! and the types they reach. Every item gets a gate here: an operation the features of its
 //! tags, a model those of the operations that reach it (always, when an untagged operation,
-//! a webhook or nothing reaches it), a credential those of the operations that may use it.
+//! a webhook, every tag or nothing reaches it), a credential those of the operations that
+//! may use it.
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -74,11 +75,19 @@ pub(super) fn assign(api: &mut Api) {
         }
         reach(named, &Gate::always());
     }
+    let every = api.features.len();
     for model in &mut api.models {
-        model.gate = reached
+        let gate = reached
             .get(&model.rust_name)
             .map(Gate::any)
             .unwrap_or_default();
+        // A type that every tag reaches is left ungated: it only costs a build with no tag
+        // at all, and it spares every reader a `cfg` that lists every feature.
+        model.gate = if gate.features.len() == every {
+            Gate::always()
+        } else {
+            gate
+        };
     }
 
     let gates: BTreeMap<&str, &Gate> = api
