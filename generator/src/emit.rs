@@ -88,7 +88,6 @@ pub fn emit(api: &Api, settings: &Settings) -> Vec<Emitted> {
     files
 }
 
-/// An identifier from a name the IR already made legal.
 /// See [`crate::compiled_under`].
 pub fn compiled_under(source: &str, features: &[&str]) -> Option<String> {
     runtime::compiled_under(source, features)
@@ -129,6 +128,7 @@ pub(crate) fn gate_attr(gate: &Gate) -> TokenStream {
     quote!(#[cfg(#condition)])
 }
 
+/// An identifier from a name the IR already made legal.
 pub(crate) fn ident(name: &str) -> Ident {
     Ident::new(name, Span::call_site())
 }

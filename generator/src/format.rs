@@ -63,7 +63,7 @@ fn gated_file(path: &str, parts: Vec<Part>, settings: &Settings) -> Result<Gener
         if !part.gate.is_empty() {
             let gate = parse_outer(path, part.gate)?;
             for item in &mut syntax.items {
-                if let Some(attrs) = item_attrs(item) {
+                if let Some(attrs) = crate::syntax::item_attrs(item) {
                     attrs.splice(0..0, gate.iter().cloned());
                 }
             }
@@ -82,28 +82,6 @@ fn parse_outer(path: &str, tokens: proc_macro2::TokenStream) -> Result<Vec<syn::
     syn::parse::Parser::parse2(syn::Attribute::parse_outer, tokens).map_err(|err| Error::Internal {
         file: path.to_string(),
         message: format!("an emitted attribute does not parse: {err}"),
-    })
-}
-
-fn item_attrs(item: &mut syn::Item) -> Option<&mut Vec<syn::Attribute>> {
-    use syn::Item;
-    Some(match item {
-        Item::Const(item) => &mut item.attrs,
-        Item::Enum(item) => &mut item.attrs,
-        Item::ExternCrate(item) => &mut item.attrs,
-        Item::Fn(item) => &mut item.attrs,
-        Item::ForeignMod(item) => &mut item.attrs,
-        Item::Impl(item) => &mut item.attrs,
-        Item::Macro(item) => &mut item.attrs,
-        Item::Mod(item) => &mut item.attrs,
-        Item::Static(item) => &mut item.attrs,
-        Item::Struct(item) => &mut item.attrs,
-        Item::Trait(item) => &mut item.attrs,
-        Item::TraitAlias(item) => &mut item.attrs,
-        Item::Type(item) => &mut item.attrs,
-        Item::Union(item) => &mut item.attrs,
-        Item::Use(item) => &mut item.attrs,
-        _ => return None,
     })
 }
 

@@ -38,6 +38,9 @@ pub struct Api {
     pub security_gate: Gate,
     /// What compiles the helpers of the example tests.
     pub examples_gate: Gate,
+    /// What compiles the example tests' import of the crate's types, when one of them
+    /// names such a type.
+    pub examples_import: Option<Gate>,
 }
 
 /// A Cargo feature that compiles the operations of one tag and the types they reach.
@@ -315,6 +318,24 @@ pub enum ModelKind {
     Tagged(Tagged),
     /// A named schema that is just another type (`type: string`, an array, a map).
     Alias(TypeRef),
+}
+
+impl ModelKind {
+    /// The types the model holds: fields, extra values, variants, the aliased type.
+    pub fn member_types(&self) -> Vec<&TypeRef> {
+        match self {
+            ModelKind::Struct(shape) => shape
+                .fields
+                .iter()
+                .map(|f| &f.ty)
+                .chain(shape.extra.iter().map(|e| &e.value))
+                .collect(),
+            ModelKind::Union(union) => union.variants.iter().map(|v| &v.ty).collect(),
+            ModelKind::Tagged(tagged) => tagged.variants.iter().map(|v| &v.ty).collect(),
+            ModelKind::Alias(ty) => vec![ty],
+            ModelKind::Enum(_) | ModelKind::IntegerEnum(_) => Vec::new(),
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq)]

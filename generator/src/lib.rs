@@ -29,6 +29,7 @@ pub mod pointer;
 mod position;
 mod render;
 pub mod shape;
+mod syntax;
 
 use std::path::Path;
 

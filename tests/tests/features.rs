@@ -67,8 +67,8 @@ fn operations_compile_under_any_of_their_tags_and_untagged_ones_always() {
 fn a_type_compiles_for_the_operations_that_reach_it() {
     let api = lower("tags.yaml");
     assert_eq!(model_gate(&api, "Pet"), gate(&["pets"]));
-    // Reached only through `Pet`.
-    assert_eq!(model_gate(&api, "PetKind"), gate(&["pets"]));
+    // Reached through `Pet`, and held by `Unused`, which every build has.
+    assert!(model_gate(&api, "PetKind").is_always());
     assert_eq!(model_gate(&api, "Problem"), gate(&["pets", "store"]));
     assert_eq!(model_gate(&api, "User"), gate(&["users"]));
     assert!(model_gate(&api, "Unused").is_always(), "nothing reaches it");
@@ -78,6 +78,24 @@ fn a_type_compiles_for_the_operations_that_reach_it() {
         .find(|(name, _)| name == "Problem")
         .expect("client.rs names Problem");
     assert_eq!(problem_import.1, gate(&["pets", "store"]));
+}
+
+#[test]
+fn example_tests_import_the_crate_only_where_an_example_names_its_types() {
+    let api = lower("tags.yaml");
+    // `Unused.note`'s example is a `String`: every build runs it, and it names no type.
+    let note = api
+        .examples
+        .iter()
+        .find(|case| case.pointer.contains("Unused"))
+        .expect("the example of Unused.note");
+    assert!(note.gate.is_always());
+    assert!(api.examples_gate.is_always(), "the helpers serve it");
+    assert_eq!(
+        api.examples_import,
+        Some(gate(&["pets", "store", "users"])),
+        "a build with no tag runs only that example, which imports nothing"
+    );
 }
 
 #[test]

@@ -5,7 +5,7 @@ use proc_macro2::TokenStream;
 use quote::quote;
 
 use super::{gate_attr, ident, type_tokens_in};
-use crate::ir::{Api, TypeRef};
+use crate::ir::Api;
 
 /// `tests/examples/main.rs`.
 pub fn emit_root() -> TokenStream {
@@ -23,11 +23,10 @@ pub fn emit_examples(api: &Api, crate_ident: &str) -> TokenStream {
     let crate_ident = ident(crate_ident);
     // Built without the features of every example's type, the helpers go too.
     let helpers = gate_attr(&api.examples_gate);
-    let crate_use = api
-        .examples
-        .iter()
-        .any(|case| names_a_type(&case.ty))
-        .then(|| quote!(#helpers use #crate_ident::*;));
+    let crate_use = api.examples_import.as_ref().map(|gate| {
+        let gate = gate_attr(gate);
+        quote!(#gate use #crate_ident::*;)
+    });
     let tests = api.examples.iter().map(|case| {
         let gate = gate_attr(&case.gate);
         let name = ident(&case.test_name);
@@ -77,18 +76,5 @@ pub fn emit_examples(api: &Api, crate_ident: &str) -> TokenStream {
         }
 
         #(#tests)*
-    }
-}
-
-/// Whether a type mentions one of the crate's own types (the tests then import them).
-fn names_a_type(ty: &TypeRef) -> bool {
-    match ty {
-        TypeRef::Named(_) | TypeRef::File => true,
-        TypeRef::Vec(inner)
-        | TypeRef::Map(inner)
-        | TypeRef::Option(inner)
-        | TypeRef::Box(inner) => names_a_type(inner),
-        TypeRef::Tuple(items) => items.iter().any(names_a_type),
-        _ => false,
     }
 }

@@ -374,26 +374,10 @@ impl VisitMut for Gates<'_> {
 impl Gates<'_> {
     /// Whether an item stays (items without attributes, such as verbatim ones, do).
     fn keep_item(&self, item: &mut syn::Item) -> bool {
-        use syn::Item;
-        let attrs = match item {
-            Item::Const(i) => &mut i.attrs,
-            Item::Enum(i) => &mut i.attrs,
-            Item::ExternCrate(i) => &mut i.attrs,
-            Item::Fn(i) => &mut i.attrs,
-            Item::ForeignMod(i) => &mut i.attrs,
-            Item::Impl(i) => &mut i.attrs,
-            Item::Macro(i) => &mut i.attrs,
-            Item::Mod(i) => &mut i.attrs,
-            Item::Static(i) => &mut i.attrs,
-            Item::Struct(i) => &mut i.attrs,
-            Item::Trait(i) => &mut i.attrs,
-            Item::TraitAlias(i) => &mut i.attrs,
-            Item::Type(i) => &mut i.attrs,
-            Item::Union(i) => &mut i.attrs,
-            Item::Use(i) => &mut i.attrs,
-            _ => return true,
-        };
-        self.keep(attrs)
+        match crate::syntax::item_attrs(item) {
+            Some(attrs) => self.keep(attrs),
+            None => true,
+        }
     }
 }
 

@@ -7,7 +7,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use crate::ir::{Api, BodyKind, Feature, Gate, ModelKind, Operation, TypeRef};
+use crate::ir::{Api, BodyKind, Feature, Gate, Operation, TypeRef};
 use crate::names;
 
 /// Fewer distinct tags than this and the crate has no tag features: one group is the whole.
@@ -53,7 +53,7 @@ pub(super) fn assign(api: &mut Api) {
         .iter()
         .map(|model| {
             let mut named = Vec::new();
-            for ty in model_types(&model.kind) {
+            for ty in model.kind.member_types() {
                 super::finish::names_in(ty, &mut named);
             }
             (model.rust_name.as_str(), named)
@@ -75,19 +75,52 @@ pub(super) fn assign(api: &mut Api) {
         }
         reach(named, &Gate::always());
     }
+    // A type that every tag reaches is left ungated: it only costs a build with no tag at
+    // all, and it spares every reader a `cfg` that lists every feature.
     let every = api.features.len();
-    for model in &mut api.models {
-        let gate = reached
-            .get(&model.rust_name)
-            .map(Gate::any)
-            .unwrap_or_default();
-        // A type that every tag reaches is left ungated: it only costs a build with no tag
-        // at all, and it spares every reader a `cfg` that lists every feature.
-        model.gate = if gate.features.len() == every {
+    let normal = |gate: Gate| {
+        if gate.features.len() == every {
             Gate::always()
         } else {
             gate
-        };
+        }
+    };
+    let mut gates: BTreeMap<String, Gate> = api
+        .models
+        .iter()
+        .map(|model| {
+            let gate = reached
+                .get(&model.rust_name)
+                .map(Gate::any)
+                .unwrap_or_default();
+            (model.rust_name.clone(), normal(gate))
+        })
+        .collect();
+    // A type is compiled wherever a type that holds it is: one that nothing reaches (always
+    // compiled) may hold one that a tag reaches.
+    loop {
+        let mut changed = false;
+        for (name, held) in &edges {
+            let Some(holder) = gates.get(*name).cloned() else {
+                continue;
+            };
+            for inner in held {
+                let Some(current) = gates.get(inner) else {
+                    continue;
+                };
+                let merged = normal(Gate::any([current, &holder]));
+                if &merged != current {
+                    gates.insert(inner.clone(), merged);
+                    changed = true;
+                }
+            }
+        }
+        if !changed {
+            break;
+        }
+    }
+    for model in &mut api.models {
+        model.gate = gates.remove(&model.rust_name).unwrap_or_default();
     }
 
     let gates: BTreeMap<&str, &Gate> = api
@@ -122,6 +155,30 @@ pub(super) fn assign(api: &mut Api) {
     } else {
         Gate::any(secured)
     };
+}
+
+/// The gate of the example tests' glob import of the crate: the examples that name one of
+/// its types (a model or `FilePart`) use it, the others would leave it unused.
+pub(super) fn examples_import(api: &Api) -> Option<Gate> {
+    let users: Vec<&Gate> = api
+        .examples
+        .iter()
+        .filter(|case| names_a_type(&case.ty))
+        .map(|case| &case.gate)
+        .collect();
+    (!users.is_empty()).then(|| Gate::any(users))
+}
+
+fn names_a_type(ty: &TypeRef) -> bool {
+    match ty {
+        TypeRef::Named(_) | TypeRef::File => true,
+        TypeRef::Vec(inner)
+        | TypeRef::Map(inner)
+        | TypeRef::Option(inner)
+        | TypeRef::Box(inner) => names_a_type(inner),
+        TypeRef::Tuple(items) => items.iter().any(names_a_type),
+        _ => false,
+    }
 }
 
 /// A gate under which every one of `gates` is compiled: the features they all share, or,
@@ -186,20 +243,4 @@ fn closure(edges: &BTreeMap<&str, Vec<String>>, roots: Vec<String>) -> BTreeSet<
         }
     }
     seen
-}
-
-/// The types a model holds.
-pub(super) fn model_types(kind: &ModelKind) -> Vec<&TypeRef> {
-    match kind {
-        ModelKind::Struct(shape) => shape
-            .fields
-            .iter()
-            .map(|f| &f.ty)
-            .chain(shape.extra.iter().map(|e| &e.value))
-            .collect(),
-        ModelKind::Union(union) => union.variants.iter().map(|v| &v.ty).collect(),
-        ModelKind::Tagged(tagged) => tagged.variants.iter().map(|v| &v.ty).collect(),
-        ModelKind::Alias(ty) => vec![ty],
-        ModelKind::Enum(_) | ModelKind::IntegerEnum(_) => Vec::new(),
-    }
 }

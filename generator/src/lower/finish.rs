@@ -299,7 +299,7 @@ fn involving(models: &[Model], pick: impl Fn(&crate::ir::Field) -> bool) -> BTre
                 continue;
             }
             let mut named = Vec::new();
-            for ty in member_types(model) {
+            for ty in model.kind.member_types() {
                 names_in(ty, &mut named);
             }
             if named.iter().any(|name| found.contains(name)) {
@@ -402,7 +402,7 @@ fn reachable(models: &[Model], roots: Vec<TypeRef>) -> BTreeSet<String> {
                     continue;
                 }
                 if let Some(model) = by_name.get(name.as_str()) {
-                    stack.extend(member_types(model).into_iter().cloned());
+                    stack.extend(model.kind.member_types().into_iter().cloned());
                 }
             }
             TypeRef::Vec(inner)
@@ -414,21 +414,6 @@ fn reachable(models: &[Model], roots: Vec<TypeRef>) -> BTreeSet<String> {
         }
     }
     seen
-}
-
-fn member_types(model: &Model) -> Vec<&TypeRef> {
-    match &model.kind {
-        ModelKind::Struct(shape) => shape
-            .fields
-            .iter()
-            .map(|f| &f.ty)
-            .chain(shape.extra.iter().map(|e| &e.value))
-            .collect(),
-        ModelKind::Union(union) => union.variants.iter().map(|v| &v.ty).collect(),
-        ModelKind::Tagged(tagged) => tagged.variants.iter().map(|v| &v.ty).collect(),
-        ModelKind::Alias(ty) => vec![ty],
-        ModelKind::Enum(_) | ModelKind::IntegerEnum(_) => Vec::new(),
-    }
 }
 
 /// The named types a type mentions, at any depth.
@@ -460,7 +445,7 @@ fn break_cycles(models: &mut [Model]) {
         .iter()
         .map(|model| {
             let mut held = Vec::new();
-            for ty in member_types(model) {
+            for ty in model.kind.member_types() {
                 held_by_value(ty, &mut held);
             }
             (model.rust_name.clone(), held)

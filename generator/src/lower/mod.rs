@@ -77,8 +77,10 @@ pub fn lower(spec: &Spec) -> Result<Api, Error> {
         features: Vec::new(),
         security_gate: Default::default(),
         examples_gate: Default::default(),
+        examples_import: None,
     };
     features::assign(&mut api);
+    api.examples_import = features::examples_import(&api);
     runtime::decide(&mut api);
     api.client_models = runtime::client_models(&api);
     api.webhook_models = runtime::webhook_models(&api);

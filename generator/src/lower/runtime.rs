@@ -201,7 +201,7 @@ fn needs(api: &Api, unit: &Unit) -> Runtime {
         .iter()
         .filter_map(|webhook| webhook.body.json());
     let mut every_type = models()
-        .flat_map(|model| super::features::model_types(&model.kind))
+        .flat_map(|model| model.kind.member_types())
         .chain(operation_types)
         .chain(webhook_types);
     if every_type.any(|ty| holds(ty, &|t| *t == TypeRef::Base64)) {
