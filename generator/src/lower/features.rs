@@ -207,7 +207,7 @@ fn intersection<'a>(gates: impl Iterator<Item = Option<&'a Gate>>) -> Gate {
 }
 
 /// The models an operation names: its parameters, bodies and responses.
-pub(super) fn operation_names(op: &Operation) -> Vec<String> {
+fn operation_names(op: &Operation) -> Vec<String> {
     let mut named = Vec::new();
     for parameter in &op.parameters {
         super::finish::names_in(&parameter.ty, &mut named);
