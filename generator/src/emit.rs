@@ -98,6 +98,10 @@ pub struct Part {
     /// `#[cfg(...)]`, or nothing for items every build compiles.
     pub gate: TokenStream,
     pub items: TokenStream,
+    /// The model the items are, for format to remember their text by.
+    pub model: Option<crate::ir::Model>,
+    /// The items' text, when it was printed before.
+    pub printed: Option<std::rc::Rc<str>>,
 }
 
 impl Part {
@@ -105,6 +109,8 @@ impl Part {
         Part {
             gate: gate_attr(gate),
             items,
+            model: None,
+            printed: None,
         }
     }
 }

@@ -52,13 +52,15 @@ fn parse(path: &str, tokens: proc_macro2::TokenStream) -> Result<syn::File, Erro
 }
 
 /// The parts one after the other, each item of a part under the part's `cfg` attribute.
+/// Each part is printed alone (prettyplease prints the items of a file one after another,
+/// so the text is the same), and a model's text is remembered for the next crate.
 fn gated_file(path: &str, parts: Vec<Part>, settings: &Settings) -> Result<GeneratedFile, Error> {
-    let mut file = syn::File {
-        shebang: None,
-        attrs: Vec::new(),
-        items: Vec::new(),
-    };
+    let mut text = String::new();
     for part in parts {
+        if let Some(printed) = &part.printed {
+            text.push_str(printed);
+            continue;
+        }
         let mut syntax = parse(path, part.items)?;
         if !part.gate.is_empty() {
             let gate = parse_outer(path, part.gate)?;
@@ -68,10 +70,13 @@ fn gated_file(path: &str, parts: Vec<Part>, settings: &Settings) -> Result<Gener
                 }
             }
         }
-        file.attrs.append(&mut syntax.attrs);
-        file.items.append(&mut syntax.items);
+        let printed: std::rc::Rc<str> = prettyplease::unparse(&syntax).into();
+        text.push_str(&printed);
+        if let Some(model) = part.model {
+            crate::memo::remember(model, printed);
+        }
     }
-    let body = space_items(&prettyplease::unparse(&file));
+    let body = space_items(&text);
     Ok(GeneratedFile {
         path: path.to_string(),
         contents: format!("{}\n{body}", settings.header("//")),
@@ -85,12 +90,18 @@ fn parse_outer(path: &str, tokens: proc_macro2::TokenStream) -> Result<Vec<syn::
     })
 }
 
+thread_local! {
+    static PRINTED: std::cell::RefCell<std::collections::HashMap<String, String>> =
+        Default::default();
+}
+
+/// Forgets the runtime modules this thread printed.
+pub fn forget() {
+    PRINTED.with(|printed| printed.borrow_mut().clear());
+}
+
 /// A runtime module's text, printed the first time its key is seen on this thread.
 fn printed_once(key: String, file: Box<dyn FnOnce() -> syn::File>) -> String {
-    thread_local! {
-        static PRINTED: std::cell::RefCell<std::collections::HashMap<String, String>> =
-            Default::default();
-    }
     PRINTED.with(|printed| {
         if let Some(text) = printed.borrow().get(&key) {
             return text.clone();

@@ -294,7 +294,7 @@ pub struct ExampleCase {
     pub gate: Gate,
 }
 
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct Model {
     pub rust_name: String,
     pub doc: Docs,
@@ -305,7 +305,7 @@ pub struct Model {
     pub gate: Gate,
 }
 
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum ModelKind {
     Struct(Struct),
     /// A string enum that also keeps values the spec does not list.
@@ -338,7 +338,7 @@ impl ModelKind {
     }
 }
 
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct Struct {
     pub fields: Vec<Field>,
     /// The map that keeps undocumented fields, when the struct keeps them.
@@ -351,14 +351,14 @@ pub struct Struct {
     pub multipart: bool,
 }
 
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct ExtraFields {
     pub rust_name: String,
     /// Type of each undocumented value (`additionalProperties`), JSON when unspecified.
     pub value: TypeRef,
 }
 
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct Field {
     pub rust_name: String,
     pub wire_name: String,
@@ -401,31 +401,31 @@ pub enum Presence {
     OptionalNullable,
 }
 
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct Enum {
     pub variants: Vec<EnumVariant>,
     /// Variant that keeps a value the spec does not list.
     pub fallback: String,
 }
 
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct EnumVariant {
     pub rust_name: String,
     pub wire_value: String,
 }
 
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct IntegerEnum {
     /// Associated constants, one per documented value.
     pub values: Vec<(String, i64)>,
 }
 
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct Union {
     pub variants: Vec<UnionVariant>,
 }
 
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct UnionVariant {
     pub rust_name: String,
     pub ty: TypeRef,
@@ -434,7 +434,7 @@ pub struct UnionVariant {
     pub from_impl: bool,
 }
 
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct Tagged {
     /// The wire name of the tag property.
     pub property: String,
@@ -443,7 +443,7 @@ pub struct Tagged {
     pub fallback: String,
 }
 
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct TaggedVariant {
     pub rust_name: String,
     pub tag: String,
@@ -486,7 +486,7 @@ pub enum TypeRef {
 }
 
 /// Documentation gathered from the spec for one item.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
 pub struct Docs {
     pub summary: Option<String>,
     pub description: Option<String>,

@@ -23,6 +23,7 @@ pub mod ir;
 pub mod lint;
 pub mod load;
 pub mod lower;
+mod memo;
 pub mod names;
 mod overlay;
 pub mod pointer;
@@ -106,4 +107,12 @@ pub fn generate_from_ir(api: &ir::Api, settings: &Settings) -> Result<Vec<Genera
 /// selection compiles (`cargo xtask bench`); `None` when `source` is not Rust.
 pub fn compiled_under(source: &str, features: &[&str]) -> Option<String> {
     emit::compiled_under(source, features)
+}
+
+/// Forgets the text this thread remembers from crates generated before (runtime modules and
+/// models it printed), so that the next crates cost what they would in a fresh process: for
+/// timing passes over the same files (`cargo xtask bench`).
+pub fn forget_printed() {
+    format::forget();
+    memo::forget();
 }

@@ -134,6 +134,9 @@ pub fn run(args: BenchArgs) -> ExitCode {
     let mut total = Stages::default();
     let mut best_pass: Option<Stages> = None;
     for pass in 1..=args.iterations {
+        // Each pass costs what one run over the corpus costs: nothing remembered from the
+        // passes before.
+        generator::forget_printed();
         let mut this_pass = Stages::default();
         for entry in &timed {
             match measure(entry) {
@@ -264,6 +267,8 @@ fn parallel_pass(entries: &[&Entry], threads: usize) -> Duration {
         // Every file went through every stage in the warm-up.
         let _ = measure(entry);
     };
+    // The other workers start with nothing remembered; so does this thread.
+    generator::forget_printed();
     std::thread::scope(|scope| {
         // This thread is one of the workers, so a thread that cannot start only slows the
         // pass down.

@@ -49,7 +49,16 @@ pub fn emit_models(api: &Api) -> Vec<Part> {
         .chain(
             api.models
                 .iter()
-                .map(|model| Part::new(&model.gate, emit_model(model))),
+                .map(|model| match crate::memo::printed(model) {
+                    Some(text) => Part {
+                        printed: Some(text),
+                        ..Part::new(&Gate::always(), TokenStream::new())
+                    },
+                    None => Part {
+                        model: Some(model.clone()),
+                        ..Part::new(&model.gate, emit_model(model))
+                    },
+                }),
         )
         .collect()
 }
