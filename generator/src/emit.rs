@@ -6,7 +6,7 @@ mod client;
 pub(crate) mod docs;
 mod examples;
 mod models;
-mod runtime;
+pub(crate) mod runtime;
 mod webhooks;
 
 use proc_macro2::{Ident, Span, TokenStream};
@@ -86,11 +86,6 @@ pub fn emit(api: &Api, settings: &Settings) -> Vec<Emitted> {
         });
     }
     files
-}
-
-/// See [`crate::compiled_under`].
-pub fn compiled_under(source: &str, features: &[&str]) -> Option<String> {
-    runtime::compiled_under(source, features)
 }
 
 /// Items that share a gate.

@@ -5,13 +5,16 @@
 
 use crate::emit::{Emitted, Part};
 use crate::error::Error;
+use crate::ir::Gate;
 use crate::{GeneratedFile, Settings};
 
 pub fn format(emitted: Vec<Emitted>, settings: &Settings) -> Result<Vec<GeneratedFile>, Error> {
     let mut files: Vec<GeneratedFile> = emitted
         .into_iter()
         .map(|file| match file {
-            Emitted::Rust { path, tokens } => rust_file(path, tokens, settings),
+            Emitted::Rust { path, tokens } => {
+                gated_file(path, vec![Part::new(&Gate::always(), tokens)], settings)
+            }
             Emitted::Gated { path, parts } => gated_file(path, parts, settings),
             Emitted::Syntax { path, key, file } => Ok(GeneratedFile {
                 path: path.to_string(),
@@ -27,21 +30,6 @@ pub fn format(emitted: Vec<Emitted>, settings: &Settings) -> Result<Vec<Generate
     Ok(files)
 }
 
-/// Parses the tokens as they are: printing them to text and parsing that again would cost
-/// about as much as everything else emit and format do.
-fn rust_file(
-    path: &str,
-    tokens: proc_macro2::TokenStream,
-    settings: &Settings,
-) -> Result<GeneratedFile, Error> {
-    let syntax = parse(path, tokens)?;
-    let body = space_items(&prettyplease::unparse(&syntax));
-    Ok(GeneratedFile {
-        path: path.to_string(),
-        contents: format!("{}\n{body}", settings.header("//")),
-    })
-}
-
 /// The tokens are not kept for the message: a second owner of them would make syn copy
 /// every token before parsing.
 fn parse(path: &str, tokens: proc_macro2::TokenStream) -> Result<syn::File, Error> {
@@ -52,6 +40,8 @@ fn parse(path: &str, tokens: proc_macro2::TokenStream) -> Result<syn::File, Erro
 }
 
 /// The parts one after the other, each item of a part under the part's `cfg` attribute.
+/// The tokens are parsed as they are: printing them to text and parsing that again would
+/// cost about as much as everything else emit and format do.
 /// Each part is printed alone (prettyplease prints the items of a file one after another,
 /// so the text is the same), and a model's text is remembered for the next crate.
 fn gated_file(path: &str, parts: Vec<Part>, settings: &Settings) -> Result<GeneratedFile, Error> {
@@ -73,7 +63,7 @@ fn gated_file(path: &str, parts: Vec<Part>, settings: &Settings) -> Result<Gener
         let printed: std::rc::Rc<str> = prettyplease::unparse(&syntax).into();
         text.push_str(&printed);
         if let Some(model) = part.model {
-            crate::memo::remember(model, printed);
+            crate::memo::remember_model(model, printed);
         }
     }
     let body = space_items(&text);
@@ -90,26 +80,14 @@ fn parse_outer(path: &str, tokens: proc_macro2::TokenStream) -> Result<Vec<syn::
     })
 }
 
-thread_local! {
-    static PRINTED: std::cell::RefCell<std::collections::HashMap<String, String>> =
-        Default::default();
-}
-
-/// Forgets the runtime modules this thread printed.
-pub fn forget() {
-    PRINTED.with(|printed| printed.borrow_mut().clear());
-}
-
 /// A runtime module's text, printed the first time its key is seen on this thread.
-fn printed_once(key: String, file: Box<dyn FnOnce() -> syn::File>) -> String {
-    PRINTED.with(|printed| {
-        if let Some(text) = printed.borrow().get(&key) {
-            return text.clone();
-        }
-        let text = space_items(&prettyplease::unparse(&file()));
-        printed.borrow_mut().insert(key, text.clone());
-        text
-    })
+fn printed_once(key: String, file: Box<dyn FnOnce() -> syn::File>) -> std::rc::Rc<str> {
+    if let Some(text) = crate::memo::module(&key) {
+        return text;
+    }
+    let text: std::rc::Rc<str> = space_items(&prettyplease::unparse(&file())).into();
+    crate::memo::remember_module(key, text.clone());
+    text
 }
 
 /// Puts a blank line between items, as a person would; prettyplease packs them together.

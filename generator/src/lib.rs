@@ -106,13 +106,12 @@ pub fn generate_from_ir(api: &ir::Api, settings: &Settings) -> Result<Vec<Genera
 /// `cfg` fails are gone, and so are the `cfg`s that hold. For measuring what a feature
 /// selection compiles (`cargo xtask bench`); `None` when `source` is not Rust.
 pub fn compiled_under(source: &str, features: &[&str]) -> Option<String> {
-    emit::compiled_under(source, features)
+    emit::runtime::compiled_under(source, features)
 }
 
 /// Forgets the text this thread remembers from crates generated before (runtime modules and
 /// models it printed), so that the next crates cost what they would in a fresh process: for
 /// timing passes over the same files (`cargo xtask bench`).
 pub fn forget_printed() {
-    format::forget();
     memo::forget();
 }

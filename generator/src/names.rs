@@ -234,8 +234,9 @@ pub fn snake(raw: &str, fallback: &str) -> String {
     }
 }
 
-/// Cargo feature names the generated `Cargo.toml` defines itself, and its dependencies'
-/// names (a feature may not share a dependency's name).
+/// Cargo feature names the generated `Cargo.toml` defines itself, `native-tls` (which its
+/// README tells users to turn on in reqwest: a tag feature of that name would read as TLS),
+/// and its dependencies' names (a feature may not share a dependency's name).
 pub const RESERVED_FEATURES: &[&str] = &[
     "default",
     "rustls",

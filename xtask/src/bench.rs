@@ -183,9 +183,9 @@ pub fn run(args: BenchArgs) -> ExitCode {
             100.0 * duration.as_secs_f64() / generator.as_secs_f64()
         );
     }
-    let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let threads = crate::parallel::threads();
     let parallel: Duration = (0..args.iterations)
-        .map(|_| parallel_pass(&timed, threads))
+        .map(|_| parallel_pass(&timed))
         .sum::<Duration>()
         / args.iterations;
     let floor = total.parse.as_secs_f64() / passes;
@@ -234,17 +234,8 @@ fn largest_crate(entry: &Entry) -> Result<(), String> {
     let files = generator::generate_from_ir(&api, &settings).map_err(|e| e.to_string())?;
     let work = tempfile::tempdir().map_err(|e| format!("temporary folder: {e}"))?;
     let dir = work.path().join(&entry.crate_name);
-    for file in files {
-        let path = dir.join(&file.path);
-        if let Some(parent) = path.parent() {
-            std::fs::create_dir_all(parent).map_err(|e| format!("{}: {e}", parent.display()))?;
-        }
-        std::fs::write(&path, file.contents).map_err(|e| format!("{}: {e}", path.display()))?;
-    }
-    let manifest = dir.join("Cargo.toml");
-    let mut text = std::fs::read_to_string(&manifest).map_err(|e| e.to_string())?;
-    text.push_str("\n[workspace]\n");
-    std::fs::write(&manifest, text).map_err(|e| e.to_string())?;
+    crate::write::write(&dir, &files).map_err(|e| format!("{}: {e}", dir.display()))?;
+    crate::bench_builds::detach(&dir)?;
     println!(
         "\nlargest HighLevel crate: {} ({} operations, {} tag features)",
         entry.label,
@@ -255,28 +246,14 @@ fn largest_crate(entry: &Entry) -> Result<(), String> {
     crate::bench_builds::feature_checks(&dir, &entry.crate_name, &features)
 }
 
-/// Wall time of one pass over `entries`, `threads` files at a time.
-fn parallel_pass(entries: &[&Entry], threads: usize) -> Duration {
-    let next = std::sync::atomic::AtomicUsize::new(0);
-    let started = Instant::now();
-    let work = || loop {
-        let index = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-        let Some(entry) = entries.get(index) else {
-            break;
-        };
-        // Every file went through every stage in the warm-up.
-        let _ = measure(entry);
-    };
+/// Wall time of one pass over `entries`, the files in parallel.
+fn parallel_pass(entries: &[&Entry]) -> Duration {
     // The other workers start with nothing remembered; so does this thread.
     generator::forget_printed();
-    std::thread::scope(|scope| {
-        // This thread is one of the workers, so a thread that cannot start only slows the
-        // pass down.
-        for _ in 1..threads {
-            let worker = std::thread::Builder::new().stack_size(crate::WORKER_STACK);
-            let _ = worker.spawn_scoped(scope, work);
-        }
-        work();
+    let started = Instant::now();
+    // Every file went through every stage in the warm-up.
+    crate::parallel::map(entries, |entry| {
+        let _ = measure(entry);
     });
     started.elapsed()
 }

@@ -176,9 +176,7 @@ fn without_error_bodies(spec: &mut serde_json::Value) {
 
 /// Fetches the crate's dependencies (untimed), then builds it from nothing (timed).
 fn cold_build(dir: &Path) -> Result<ColdBuild, String> {
-    run(Command::new(cargo())
-        .arg("generate-lockfile")
-        .current_dir(dir))?;
+    // `fetch` writes the lock file first.
     run(Command::new(cargo()).arg("fetch").current_dir(dir))?;
     let target = dir.join("target");
     let started = Instant::now();
@@ -228,9 +226,7 @@ pub fn feature_checks(crate_dir: &Path, name: &str, features: &[String]) -> Resu
             })
             .sum()
     };
-    run(Command::new(cargo())
-        .arg("generate-lockfile")
-        .current_dir(crate_dir))?;
+    // `fetch` writes the lock file first.
     run(Command::new(cargo()).arg("fetch").current_dir(crate_dir))?;
 
     let all: Vec<&str> = std::iter::once("rustls")
@@ -283,7 +279,7 @@ fn rust_sources(dir: &Path) -> Result<Vec<String>, String> {
 }
 
 /// Makes a copied crate its own workspace, so that no folder above it claims it.
-fn detach(dir: &Path) -> Result<(), String> {
+pub fn detach(dir: &Path) -> Result<(), String> {
     let manifest = dir.join("Cargo.toml");
     let mut text =
         std::fs::read_to_string(&manifest).map_err(|e| format!("{}: {e}", manifest.display()))?;

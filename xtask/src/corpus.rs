@@ -650,38 +650,9 @@ pub fn run(args: CorpusArgs) -> ExitCode {
 /// Every entry through [`generate_one`], as many at a time as the machine has cores (the
 /// files are independent), the outcomes in the entries' order.
 fn generate_all(entries: &[Entry], out: &Path, root: &Path) -> Vec<Result<Outcome, String>> {
-    let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
-    let next = std::sync::atomic::AtomicUsize::new(0);
-    let results: Vec<std::sync::Mutex<Option<Result<Outcome, String>>>> = entries
-        .iter()
-        .map(|_| std::sync::Mutex::new(None))
-        .collect();
-    let work = || loop {
-        let index = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-        let Some(entry) = entries.get(index) else {
-            break;
-        };
-        let outcome = generate_one(entry, out, root);
-        if let Ok(mut slot) = results[index].lock() {
-            *slot = Some(outcome);
-        }
-    };
-    std::thread::scope(|scope| {
-        // This thread works too, so a worker that cannot start only slows generation down.
-        for _ in 1..threads.min(entries.len()) {
-            let worker = std::thread::Builder::new().stack_size(crate::WORKER_STACK);
-            let _ = worker.spawn_scoped(scope, work);
-        }
-        work();
-    });
-    results
+    crate::parallel::map(entries, |entry| generate_one(entry, out, root))
         .into_iter()
-        .map(|slot| {
-            slot.into_inner()
-                .ok()
-                .flatten()
-                .unwrap_or_else(|| Err("a generation thread stopped".to_string()))
-        })
+        .map(|outcome| outcome.unwrap_or_else(|| Err("a generation thread stopped".to_string())))
         .collect()
 }
 

@@ -4,6 +4,7 @@
 mod bench;
 mod bench_builds;
 mod corpus;
+mod parallel;
 mod write;
 
 use std::path::{Path, PathBuf};
@@ -15,10 +16,6 @@ use clap::{Parser, Subcommand};
 // half the time of the system allocator, and the generator is a third allocator calls.
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
-
-/// The stack of a thread that generates crates: lowering and emitting recurse with a
-/// spec's nesting, as deep as on the main thread.
-const WORKER_STACK: usize = 16 * 1024 * 1024;
 
 /// The project's own commands (run them as `cargo xtask <command>`).
 #[derive(Parser)]

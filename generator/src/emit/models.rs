@@ -49,7 +49,7 @@ pub fn emit_models(api: &Api) -> Vec<Part> {
         .chain(
             api.models
                 .iter()
-                .map(|model| match crate::memo::printed(model) {
+                .map(|model| match crate::memo::model(model) {
                     Some(text) => Part {
                         printed: Some(text),
                         ..Part::new(&Gate::always(), TokenStream::new())

@@ -7,7 +7,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use crate::ir::{Api, BodyKind, Feature, Gate, Operation, TypeRef};
+use crate::ir::{Api, BodyKind, Feature, Gate, Operation, ParameterLocation, TypeRef};
 use crate::names;
 
 /// Fewer distinct tags than this and the crate has no tag features: one group is the whole.
@@ -206,10 +206,15 @@ fn intersection<'a>(gates: impl Iterator<Item = Option<&'a Gate>>) -> Gate {
     }
 }
 
-/// The models an operation names: its parameters, bodies and responses.
-fn operation_names(op: &Operation) -> Vec<String> {
+/// The models an operation names in `client.rs`: its path parameters, its parameters
+/// struct (whose fields are the rest of its parameters), its bodies and its responses.
+pub(super) fn operation_names(op: &Operation) -> Vec<String> {
     let mut named = Vec::new();
-    for parameter in &op.parameters {
+    for parameter in op
+        .parameters
+        .iter()
+        .filter(|p| p.location == ParameterLocation::Path)
+    {
         super::finish::names_in(&parameter.ty, &mut named);
     }
     if let Some(params) = &op.params_struct {

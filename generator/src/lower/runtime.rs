@@ -229,30 +229,7 @@ fn needs(api: &Api, unit: &Unit) -> Runtime {
 pub(super) fn client_models(api: &Api) -> Vec<(String, Gate)> {
     let mut out: std::collections::BTreeMap<String, Vec<&Gate>> = Default::default();
     for op in &api.operations {
-        let mut named = Vec::new();
-        for content in op.body.iter().flat_map(|body| &body.contents) {
-            match &content.kind {
-                BodyKind::Json(ty) | BodyKind::Form(ty) => super::finish::names_in(ty, &mut named),
-                BodyKind::Multipart(name) => named.push(name.clone()),
-                BodyKind::Text | BodyKind::Bytes | BodyKind::MultipartRaw => {}
-            }
-        }
-        for parameter in op
-            .parameters
-            .iter()
-            .filter(|p| p.location == ParameterLocation::Path)
-        {
-            super::finish::names_in(&parameter.ty, &mut named);
-        }
-        for response in op.success.iter().chain(&op.errors) {
-            if let Some(ty) = response.body.json() {
-                super::finish::names_in(ty, &mut named);
-            }
-        }
-        if let Some(params) = &op.params_struct {
-            named.push(params.clone());
-        }
-        for name in named {
+        for name in super::features::operation_names(op) {
             out.entry(name).or_default().push(&op.gate);
         }
     }
