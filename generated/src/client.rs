@@ -18,7 +18,7 @@ use crate::models::{
 /// output shows which are set, never their values.
 #[derive(Clone, Default)]
 pub struct Credentials {
-    bearer: Option<crate::credentials::Secret>,
+    bearer: Option<crate::credentials::Token>,
 }
 
 impl std::fmt::Debug for Credentials {
@@ -42,7 +42,26 @@ impl Credentials {
     /// Security scheme `bearer`.
     #[must_use]
     pub fn bearer(mut self, value: impl Into<String>) -> Self {
-        self.bearer = Some(crate::credentials::Secret::new(value));
+        self.bearer = Some(
+            crate::credentials::Token::Fixed(crate::credentials::Secret::new(value)),
+        );
+        self
+    }
+
+    /// Takes the `bearer` token from `provider` before each attempt of a request, instead of a fixed one.
+    ///
+    /// When the server answers `401 Unauthorized`, the client tells the provider
+    /// ([`TokenProvider::rejected`](crate::TokenProvider::rejected)), asks it for a
+    /// token again and sends the request once more. `RefreshingToken` (the `oauth`
+    /// feature) renews OAuth 2.0 tokens with a refresh token.
+    #[must_use]
+    pub fn bearer_provider(
+        mut self,
+        provider: impl crate::credentials::TokenProvider + 'static,
+    ) -> Self {
+        self.bearer = Some(
+            crate::credentials::Token::Provided(std::sync::Arc::new(provider)),
+        );
         self
     }
 
@@ -52,23 +71,29 @@ impl Credentials {
         }
     }
 
-    /// Puts on `request` the credentials of the first alternative of `security`
-    /// the client has in full; with none of them, the empty alternative (when the
-    /// operation may be called without credentials) or an error.
+    /// The first alternative of `security` the client has in full; with none of
+    /// them, the empty alternative, when the operation may be called without
+    /// credentials.
+    fn choose<'s>(&self, security: &[&'s [Scheme]]) -> Option<&'s [Scheme]> {
+        security
+            .iter()
+            .find(|alternative| {
+                !alternative.is_empty()
+                    && alternative.iter().all(|scheme| self.has(*scheme))
+            })
+            .or_else(|| security.iter().find(|alternative| alternative.is_empty()))
+            .copied()
+    }
+
+    /// Puts on `request` the credentials of the alternative of `security` the
+    /// client uses ([`Credentials::choose`]), or fails when it has none.
     fn authorize<E>(
         &self,
         request: &mut reqwest::Request,
         security: &[&[Scheme]],
         operation: &str,
     ) -> Result<(), Error<E>> {
-        let chosen = security
-            .iter()
-            .find(|alternative| {
-                !alternative.is_empty()
-                    && alternative.iter().all(|scheme| self.has(*scheme))
-            })
-            .or_else(|| security.iter().find(|alternative| alternative.is_empty()));
-        let Some(chosen) = chosen else {
+        let Some(chosen) = self.choose(security) else {
             let wanted: Vec<String> = security
                 .iter()
                 .map(|alternative| {
@@ -88,21 +113,38 @@ impl Credentials {
                 ),
             );
         };
-        for scheme in *chosen {
+        for scheme in chosen {
             match scheme {
                 Scheme::Bearer => {
                     if let Some(value) = &self.bearer {
-                        request
-                            .headers_mut()
-                            .insert(
-                                reqwest::header::AUTHORIZATION,
-                                crate::credentials::bearer(value)?,
-                            );
+                        if let Some(value) = value.fixed() {
+                            request
+                                .headers_mut()
+                                .insert(
+                                    reqwest::header::AUTHORIZATION,
+                                    crate::credentials::bearer(value)?,
+                                );
+                        }
                     }
                 }
             }
         }
         Ok(())
+    }
+
+    /// The provider whose token goes on each attempt of a request, when the
+    /// alternative of `security` the client uses has one.
+    fn provider(
+        &self,
+        security: &[&[Scheme]],
+    ) -> Option<std::sync::Arc<dyn crate::credentials::TokenProvider>> {
+        self.choose(security)?
+            .iter()
+            .find_map(|scheme| match scheme {
+                Scheme::Bearer => {
+                    self.bearer.as_ref().and_then(crate::credentials::Token::provider)
+                }
+            })
     }
 }
 
@@ -146,6 +188,7 @@ pub struct Client {
     base_url: Url,
     timeout: Option<std::time::Duration>,
     retry_policy: crate::transport::RetryPolicy,
+    options: crate::options::RequestOptions,
     credentials: Credentials,
 }
 
@@ -155,6 +198,7 @@ impl std::fmt::Debug for Client {
             .field("base_url", &self.base_url.as_str())
             .field("timeout", &self.timeout)
             .field("retry_policy", &self.retry_policy)
+            .field("options", &self.options)
             .field("credentials", &self.credentials)
             .finish_non_exhaustive()
     }
@@ -220,6 +264,7 @@ impl Client {
             base_url,
             timeout: None,
             retry_policy: crate::transport::RetryPolicy::never(),
+            options: crate::options::RequestOptions::default(),
             credentials: credentials.into(),
         })
     }
@@ -250,15 +295,27 @@ impl Client {
         self
     }
 
+    /// A copy of this client whose calls also use `options` (a timeout, extra
+    /// headers, an idempotency key, a retry policy), which win over what this client
+    /// set. For one call: `client.with_request_options(options).some_operation(..)`;
+    /// this client stays as it is, and the copy shares its connection pool.
+    #[must_use]
+    pub fn with_request_options(&self, options: crate::options::RequestOptions) -> Self {
+        let mut client = self.clone();
+        client.options = self.options.merged(&options);
+        client
+    }
+
     /// Where requests are sent.
     pub fn base_url(&self) -> &Url {
         &self.base_url
     }
 
-    /// Sends `request` with this client's timeout and retry policy, and decodes the
-    /// answer with `decode`: the way to read the status, the headers and the
-    /// [`RateLimit`](crate::RateLimit) of a successful call, or to send a request
-    /// that you changed after building it.
+    /// Sends `request` as it is with this client's timeout, retry policy and request
+    /// options, and decodes the answer with `decode`: the way to send a request that
+    /// you changed after building it. (Each operation's `..._with_response` method
+    /// returns the status, headers and [`RateLimit`](crate::RateLimit) of its answer.)
+    /// A token from a `TokenProvider` is not added here: the operations' methods add it.
     ///
     /// For instance: `client.execute(client.create_contact_request(..)?, decode_create_contact).await?`.
     ///
@@ -273,10 +330,24 @@ impl Client {
     where
         D: FnOnce(StatusCode, HeaderMap, &[u8]) -> Result<T, Error<E>>,
     {
+        self.send(request, decode, crate::transport::Call::request(&self.options)).await
+    }
+
+    /// [`Client::execute`] for a request of `call`.
+    async fn send<T, E, D>(
+        &self,
+        request: reqwest::Request,
+        decode: D,
+        call: crate::transport::Call<'_>,
+    ) -> Result<crate::response::SuccessResponse<T>, Error<E>>
+    where
+        D: FnOnce(StatusCode, HeaderMap, &[u8]) -> Result<T, Error<E>>,
+    {
         let received = crate::transport::send(
                 &self.http,
                 &self.retry_policy,
                 self.timeout,
+                &call,
                 request,
             )
             .await?;
@@ -325,15 +396,41 @@ impl Client {
         &self,
         body: &CreateContactRequest,
     ) -> Result<CreateContactResponse, Error<CreateContactError>> {
-        let request = self.create_contact_request(body)?;
-        self.execute(request, decode_create_contact)
+        self.create_contact_with_response(body)
             .await
             .map(crate::response::SuccessResponse::into_body)
     }
 
+    /// Like [`Client::create_contact`], and returns the decoded body with the status, the headers, the [`RateLimit`](crate::RateLimit) and the number of attempts of the answer.
+    ///
+    /// # Errors
+    ///
+    /// As for the method without `_with_response`.
+    pub async fn create_contact_with_response(
+        &self,
+        body: &CreateContactRequest,
+    ) -> Result<
+        crate::response::SuccessResponse<CreateContactResponse>,
+        Error<CreateContactError>,
+    > {
+        let request = self.create_contact_request(body)?;
+        self.send(
+                request,
+                decode_create_contact,
+                crate::transport::Call::operation(
+                        "create_contact",
+                        "/contacts/",
+                        &self.options,
+                    )
+                    .with_token(self.credentials.provider(&[&[Scheme::Bearer]])),
+            )
+            .await
+    }
+
     /// Builds the request that [`Client::create_contact`] sends, without sending it.
     ///
-    /// [`Client::execute`] sends it with this client's timeout and retry policy.
+    /// [`Client::execute`] sends it with this client's timeout, retry policy and options.
+    /// A token from a `TokenProvider` is not on it: the operation's own methods put it on each attempt.
     ///
     /// # Errors
     ///

@@ -34,6 +34,13 @@ mod models;
 #[rustfmt::skip]
 mod nullable;
 
+#[cfg(feature = "oauth")]
+#[rustfmt::skip]
+mod oauth;
+
+#[rustfmt::skip]
+mod options;
+
 #[rustfmt::skip]
 mod response;
 
@@ -41,8 +48,16 @@ mod response;
 mod transport;
 
 pub use client::*;
+pub use credentials::{CredentialError, Secret, TokenFuture, TokenProvider};
 pub use error::{DecodeError, Error, ErrorResponse, RequestState, SetupError};
 pub use models::*;
 pub use nullable::Nullable;
+
+#[cfg(feature = "oauth")]
+pub use oauth::{
+    RefreshingToken, RefreshingTokenBuilder, TokenSet, DEFAULT_REFRESH_AHEAD,
+};
+
+pub use options::{RequestOptions, IDEMPOTENCY_KEY};
 pub use response::{RateLimit, SuccessResponse};
 pub use transport::{RetryPolicy, DEFAULT_CONNECT_TIMEOUT, DEFAULT_TIMEOUT};

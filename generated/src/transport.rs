@@ -4,10 +4,13 @@
 //! cannot make the server do anything twice).
 
 use std::hash::{BuildHasher, Hasher};
+use std::sync::Arc;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 use reqwest::header::HeaderMap;
 use reqwest::{Method, StatusCode};
+use crate::credentials::{Secret, TokenProvider};
 use crate::error::{Error, ErrorResponse, RequestState};
+use crate::options::{RequestOptions, IDEMPOTENCY_KEY};
 use crate::response::RateLimit;
 
 /// How long a [`Client::new`](crate::Client::new) waits for a connection to be made.
@@ -32,7 +35,8 @@ pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(30);
 /// - after a failure that may have happened after the server received the request
 ///   (a reset connection, a timeout while waiting for the answer, an answer cut short),
 ///   only if the method is idempotent (`GET`, `HEAD`, `OPTIONS`, `TRACE`, `PUT`,
-///   `DELETE`, `QUERY`), or if `retry_unsafe_methods` is set. A `POST` that may have reached the
+///   `DELETE`, `QUERY`), if the request carries an `Idempotency-Key` (the same on every
+///   attempt), or if `retry_unsafe_methods` is set. A `POST` that may have reached the
 ///   server is never sent again by default: the server may have acted on it already.
 ///
 /// Nothing else is retried: not other statuses (a 5xx may come after the server acted),
@@ -112,7 +116,7 @@ impl RetryPolicy {
     /// would fail the same way again.
     fn delay_after<T>(
         &self,
-        method: &Method,
+        repeatable: bool,
         attempt: u32,
         outcome: Result<&Received, &Error<T>>,
     ) -> Option<Duration> {
@@ -139,9 +143,7 @@ impl RetryPolicy {
             Err(error) => {
                 match error.request_state() {
                     RequestState::NotSent => Some(backoff),
-                    _ if self.retry_unsafe_methods || is_idempotent(method) => {
-                        Some(backoff)
-                    }
+                    _ if self.retry_unsafe_methods || repeatable => Some(backoff),
                     _ => None,
                 }
             }
@@ -203,6 +205,69 @@ pub(crate) struct Received {
     pub(crate) attempts: u32,
 }
 
+/// The call a request belongs to, beyond the client's settings: which operation it is
+/// (for traces), the options it is sent with, and where its bearer token comes from when
+/// a provider hands it out.
+pub(crate) struct Call<'a> {
+    /// The operation's method name and path template; `None` for a request given to
+    /// `Client::execute`.
+    #[cfg(feature = "tracing")]
+    operation: Option<(&'static str, &'static str)>,
+    options: &'a RequestOptions,
+    token: Option<Arc<dyn TokenProvider>>,
+}
+
+impl<'a> Call<'a> {
+    /// A call of the operation `name` at `path` (its template, as the spec writes it).
+    pub(crate) fn operation(
+        name: &'static str,
+        path: &'static str,
+        options: &'a RequestOptions,
+    ) -> Self {
+        #[cfg(not(feature = "tracing"))]
+        let _ = (name, path);
+        Call {
+            #[cfg(feature = "tracing")]
+            operation: Some((name, path)),
+            options,
+            token: None,
+        }
+    }
+
+    /// A request built elsewhere, sent as it is.
+    pub(crate) fn request(options: &'a RequestOptions) -> Self {
+        Call {
+            #[cfg(feature = "tracing")]
+            operation: None,
+            options,
+            token: None,
+        }
+    }
+
+    /// Puts a token from `provider` on each attempt, and renews it once on a 401.
+    #[must_use]
+    pub(crate) fn with_token(
+        mut self,
+        provider: Option<Arc<dyn TokenProvider>>,
+    ) -> Self {
+        self.token = provider;
+        self
+    }
+
+    /// The span of the whole call: operation, method and path template (or, for a request
+    /// built elsewhere, its path without the query). Never a header, a body or the query.
+    #[cfg(feature = "tracing")]
+    fn span(&self, request: &reqwest::Request) -> tracing::Span {
+        let (operation, path) = self
+            .operation
+            .unwrap_or(("execute", request.url().path()));
+        tracing::info_span!(
+            "request", operation, method = % request.method(), path, status =
+            tracing::field::Empty, attempts = tracing::field::Empty,
+        )
+    }
+}
+
 /// Sends `request` (with `timeout` for each attempt, unless the request has its own) and
 /// reads the whole response, sending it again as `policy` allows. Each attempt sends a
 /// copy made beforehand; a request with a streamed body has no copy and is sent once.
@@ -210,12 +275,21 @@ pub(crate) async fn send<E>(
     http: &reqwest::Client,
     policy: &RetryPolicy,
     timeout: Option<Duration>,
+    call: &Call<'_>,
     request: reqwest::Request,
 ) -> Result<Received, Error<E>> {
-    match attempts(http, policy, timeout, request, false).await? {
-        Attempt::Read(received) => Ok(received),
-        Attempt::Open { response, attempts } => read_whole(response, attempts).await,
-    }
+    #[cfg(feature = "tracing")]
+    let span = call.span(&request);
+    let sent = async {
+        match attempts(http, policy, timeout, call, request, false).await? {
+            Attempt::Read(received) => Ok(received),
+            Attempt::Open { response, attempts } => read_whole(response, attempts).await,
+        }
+    };
+
+    #[cfg(feature = "tracing")]
+    let sent = tracing::Instrument::instrument(sent, span);
+    sent.await
 }
 
 /// What an attempt ended with.
@@ -230,26 +304,38 @@ async fn attempts<E>(
     http: &reqwest::Client,
     policy: &RetryPolicy,
     timeout: Option<Duration>,
+    call: &Call<'_>,
     mut request: reqwest::Request,
     open_success: bool,
 ) -> Result<Attempt, Error<E>> {
-    if request.timeout().is_none() {
+    call.options.apply(&mut request);
+    let policy = call.options.retry_policy.as_ref().unwrap_or(policy);
+    if call.options.timeout.is_some() {
+        *request.timeout_mut() = call.options.timeout;
+    } else if request.timeout().is_none() {
         *request.timeout_mut() = timeout;
     }
-    let method = request.method().clone();
+    let repeatable = is_idempotent(request.method())
+        || request.headers().contains_key(IDEMPOTENCY_KEY);
+    let mut may_renew = call.token.is_some();
     let mut attempt = 1;
     loop {
-        let copy = if attempt < policy.max_attempts {
+        let copy = if attempt < policy.max_attempts || may_renew {
             request.try_clone()
         } else {
             None
         };
+        let token = put_token(call, &mut request).await?;
+        #[cfg(feature = "tracing")]
+        let started = std::time::Instant::now();
         let outcome = match dispatch(http, request).await {
             Ok(response) => {
                 let status = response.status();
                 if open_success
                     && (status.is_success() || status == StatusCode::SWITCHING_PROTOCOLS)
                 {
+                    #[cfg(feature = "tracing")]
+                    traced::<E>(attempt, started, Ok(status));
                     return Ok(Attempt::Open {
                         response,
                         attempts: attempt,
@@ -259,13 +345,82 @@ async fn attempts<E>(
             }
             Err(error) => Err(error),
         };
-        let delay = policy.delay_after(&method, attempt, outcome.as_ref());
+
+        #[cfg(feature = "tracing")]
+        traced(attempt, started, outcome.as_ref().map(|received| received.status));
+        let renew = match (&call.token, token, &outcome) {
+            (
+                Some(provider),
+                Some(token),
+                Ok(received),
+            ) if may_renew && received.status == StatusCode::UNAUTHORIZED => {
+                Some((provider, token))
+            }
+            _ => None,
+        };
+        let copy = match (renew, copy) {
+            (Some((provider, token)), Some(copy)) => {
+                #[cfg(feature = "tracing")]
+                tracing::info!(
+                    attempt,
+                    "the server rejected the token; renewing it and sending again"
+                );
+                provider.rejected(&token).await.map_err(Error::Credentials)?;
+                may_renew = false;
+                request = copy;
+                attempt += 1;
+                continue;
+            }
+            (_, copy) => copy,
+        };
+        let delay = policy.delay_after(repeatable, attempt, outcome.as_ref());
         let (Some(copy), Some(delay)) = (copy, delay) else {
             return outcome.map(Attempt::Read);
         };
+
+        #[cfg(feature = "tracing")]
+        tracing::debug!(
+            attempt, delay_ms = delay.as_millis() as u64, "waiting to send again"
+        );
         tokio::time::sleep(delay).await;
         request = copy;
         attempt += 1;
+    }
+}
+
+/// Puts the provider's current token on one attempt, and says which token that was.
+async fn put_token<E>(
+    call: &Call<'_>,
+    request: &mut reqwest::Request,
+) -> Result<Option<Secret>, Error<E>> {
+    let Some(provider) = &call.token else {
+        return Ok(None);
+    };
+    let token = provider.token().await.map_err(Error::Credentials)?;
+    request.headers_mut().insert(reqwest::header::AUTHORIZATION, token.bearer_header()?);
+    Ok(Some(token))
+}
+
+/// One attempt's outcome, as an event of the call's span: its number, how long it took,
+/// and the status or the kind of failure (never a header, a body or the query).
+#[cfg(feature = "tracing")]
+fn traced<E>(
+    attempt: u32,
+    started: std::time::Instant,
+    outcome: Result<StatusCode, &Error<E>>,
+) {
+    let elapsed_ms = started.elapsed().as_millis() as u64;
+    let span = tracing::Span::current();
+    span.record("attempts", attempt);
+    match outcome {
+        Ok(status) => {
+            span.record("status", status.as_u16());
+            tracing::debug!(attempt, status = status.as_u16(), elapsed_ms, "answered");
+        }
+        Err(error) => {
+            let state = format!("{:?}", error.request_state());
+            tracing::warn!(attempt, elapsed_ms, state, "failed: {}", error.kind());
+        }
     }
 }
 

@@ -231,6 +231,13 @@ fn cargo_toml(api: &Api, settings: &Settings) -> String {
             enables.join(", ")
         ));
     }
+    let oauth_feature = if api.runtime.has(Piece::Oauth) {
+        "# `RefreshingToken`: OAuth 2.0 access tokens renewed with a refresh token, one renewal\n\
+         # at a time, each new token saved through your callback before it is used.\n\
+         oauth = [\"tokio/sync\", \"reqwest/form\"]\n"
+    } else {
+        ""
+    };
     format!(
         r#"{header}
 [package]
@@ -253,7 +260,10 @@ rustls-aws-lc-rs = ["reqwest/rustls"]
 # The platform's TLS (OpenSSL, Secure Transport, SChannel) is not a feature here, so that
 # this crate's lock file does not list OpenSSL's crates: turn off the default features and
 # turn on reqwest's `native-tls` in your own Cargo.toml (Cargo unifies them).
-{tag_features}
+# A `tracing` span for each request (operation, method, path template, status, attempts)
+# and an event for each attempt; never a credential, a header value, the query or a body.
+tracing = ["dep:tracing"]
+{oauth}{tag_features}
 [dependencies]
 reqwest = {{ version = "0.13", default-features = false{reqwest_features} }}
 rustls = {{ version = "0.23", default-features = false, features = ["ring", "std", "tls12"], optional = true }}
@@ -261,7 +271,9 @@ serde = {{ version = "1", features = ["derive"] }}
 serde_json = "1"
 # Only its timer, to wait between the attempts of a retry policy (reqwest already uses Tokio).
 tokio = {{ version = "1", features = ["time"] }}
+tracing = {{ version = "0.1", default-features = false, features = ["std"], optional = true }}
 "#,
+        oauth = oauth_feature,
         header = settings.header("#"),
         default = default.join(", "),
         name = settings.crate_name,
@@ -381,6 +393,12 @@ fn lib_rs(api: &Api, settings: &Settings) -> TokenStream {
                 pub use transport::{RetryPolicy, DEFAULT_CONNECT_TIMEOUT, DEFAULT_TIMEOUT};
             ),
         ),
+        (
+            "options",
+            quote!(
+                pub use options::{RequestOptions, IDEMPOTENCY_KEY};
+            ),
+        ),
     ];
     let optional = [
         (
@@ -416,6 +434,20 @@ fn lib_rs(api: &Api, settings: &Settings) -> TokenStream {
             "upgrade",
             quote!(
                 pub use upgrade::Upgraded;
+            ),
+        ),
+        (
+            Piece::TokenProvider,
+            "credentials",
+            quote!(
+                pub use credentials::{CredentialError, Secret, TokenFuture, TokenProvider};
+            ),
+        ),
+        (
+            Piece::Oauth,
+            "oauth",
+            quote!(
+                pub use oauth::{RefreshingToken, RefreshingTokenBuilder, TokenSet, DEFAULT_REFRESH_AHEAD};
             ),
         ),
     ];

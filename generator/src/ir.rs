@@ -108,6 +108,9 @@ pub struct Credential {
     pub rust_name: String,
     /// PascalCase: the scheme's variant in the client's private `Scheme` enum.
     pub variant: String,
+    /// The `Credentials` setter that takes a `TokenProvider` instead of a fixed token
+    /// (bearer-token schemes only).
+    pub provider_setter: Option<String>,
     pub kind: CredentialKind,
     pub doc: Docs,
     /// The features of the operations that may use it.
@@ -212,6 +215,12 @@ pub enum Piece {
     BasicAuth,
     /// API keys in headers.
     SecretHeader,
+    /// Bearer tokens a `TokenProvider` hands out on each attempt.
+    TokenProvider,
+    /// The refreshing OAuth 2.0 provider, behind the crate's `oauth` feature.
+    Oauth,
+    /// Spans and events of requests, behind the crate's `tracing` feature.
+    Tracing,
 }
 
 impl Piece {
@@ -244,6 +253,9 @@ impl Piece {
             Piece::Bearer => "bearer",
             Piece::BasicAuth => "basic-auth",
             Piece::SecretHeader => "secret-header",
+            Piece::TokenProvider => "token-provider",
+            Piece::Oauth => "oauth",
+            Piece::Tracing => "tracing",
         }
     }
 }
@@ -508,6 +520,9 @@ pub struct Operation {
     pub decode_fn: String,
     /// The method that returns the response's body as it arrives, for a download.
     pub stream_fn: Option<String>,
+    /// The method that returns the decoded body with the status, headers, rate limit and
+    /// attempts; `None` for an upgrade, whose connection carries them.
+    pub with_response_fn: Option<String>,
     /// As sent: `GET`, `QUERY`, `LINK`.
     pub method: String,
     /// Whether `reqwest::Method` has a constant for `method`.

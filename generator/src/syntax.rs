@@ -23,3 +23,22 @@ pub fn item_attrs(item: &mut syn::Item) -> Option<&mut Vec<syn::Attribute>> {
         _ => return None,
     })
 }
+
+/// The outer attributes of an expression statement, for the kinds the runtime sources put
+/// a `cfg` on; `None` for the others.
+pub fn expr_attrs(expr: &mut syn::Expr) -> Option<&mut Vec<syn::Attribute>> {
+    use syn::Expr;
+    Some(match expr {
+        Expr::Assign(expr) => &mut expr.attrs,
+        Expr::Await(expr) => &mut expr.attrs,
+        Expr::Block(expr) => &mut expr.attrs,
+        Expr::Call(expr) => &mut expr.attrs,
+        Expr::ForLoop(expr) => &mut expr.attrs,
+        Expr::If(expr) => &mut expr.attrs,
+        Expr::Macro(expr) => &mut expr.attrs,
+        Expr::Match(expr) => &mut expr.attrs,
+        Expr::MethodCall(expr) => &mut expr.attrs,
+        Expr::Try(expr) => &mut expr.attrs,
+        _ => return None,
+    })
+}

@@ -1,11 +1,23 @@
-//! Credentials: secret values that never show in `Debug`, and the headers that carry them.
+//! Credentials: secret values that never show in `Debug`, the headers that carry them, and
+//! tokens that a provider hands out (and renews) as requests are sent.
 
 use std::fmt;
+#[cfg(feature = "token-provider")]
+use std::future::Future;
+#[cfg(feature = "token-provider")]
+use std::pin::Pin;
+#[cfg(feature = "token-provider")]
+use std::sync::Arc;
 
 #[cfg(any(feature = "secret-header", feature = "bearer", feature = "basic-auth"))]
 use reqwest::header::HeaderValue;
 
-#[cfg(any(feature = "secret-header", feature = "bearer", feature = "basic-auth"))]
+#[cfg(any(
+    feature = "secret-header",
+    feature = "bearer",
+    feature = "basic-auth",
+    feature = "token-provider"
+))]
 use crate::error::Error;
 
 /// A credential's value (a token, a key, a password). Its `Debug` output is `<redacted>`,
@@ -19,8 +31,15 @@ impl Secret {
     }
 
     /// The value, for the one place that sends it.
-    #[cfg(feature = "sends-credentials")]
+    #[cfg(any(feature = "sends-credentials", feature = "oauth"))]
     pub(crate) fn expose(&self) -> &str {
+        &self.0
+    }
+
+    /// The value itself, to store it (the refresh token of a renewal, say). Keep it out
+    /// of logs and error messages.
+    #[cfg(feature = "token-provider")]
+    pub fn expose_secret(&self) -> &str {
         &self.0
     }
 }
@@ -28,6 +47,132 @@ impl Secret {
 impl fmt::Debug for Secret {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str("<redacted>")
+    }
+}
+
+/// `Authorization: Bearer <token>` for a token from a provider, which may be used whatever
+/// else the crate's operations send.
+#[cfg(feature = "token-provider")]
+impl Secret {
+    pub(crate) fn bearer_header<E>(&self) -> Result<reqwest::header::HeaderValue, Error<E>> {
+        let mut header = reqwest::header::HeaderValue::from_str(&format!("Bearer {}", self.0))
+            .map_err(|_| {
+                Error::InvalidRequest(
+                    "the token from the provider contains characters that cannot appear in an HTTP header"
+                        .to_string(),
+                )
+            })?;
+        header.set_sensitive(true);
+        Ok(header)
+    }
+}
+
+/// A token a [`TokenProvider`] hands out.
+#[cfg(feature = "token-provider")]
+impl From<String> for Secret {
+    fn from(value: String) -> Self {
+        Secret(value)
+    }
+}
+
+/// A token a [`TokenProvider`] hands out.
+#[cfg(feature = "token-provider")]
+impl From<&str> for Secret {
+    fn from(value: &str) -> Self {
+        Secret(value.to_string())
+    }
+}
+
+/// What a [`TokenProvider`] returns: a boxed future, so that providers can be stored as
+/// trait objects.
+#[cfg(feature = "token-provider")]
+pub type TokenFuture<'a, T> = Pin<Box<dyn Future<Output = Result<T, CredentialError>> + Send + 'a>>;
+
+/// Where a bearer token comes from when it is not fixed: asked for before each attempt
+/// of a request, so that a token that expires is replaced without the caller noticing.
+///
+/// Implement it for a token kept elsewhere (a vault, another service), or use the
+/// refreshing OAuth 2.0 provider of the `oauth` feature.
+#[cfg(feature = "token-provider")]
+pub trait TokenProvider: Send + Sync {
+    /// The token to send now. Called before every attempt, so it should be cheap while the
+    /// token it holds is fresh.
+    fn token(&self) -> TokenFuture<'_, Secret>;
+
+    /// The server answered `401 Unauthorized` to a request that carried `rejected`. The
+    /// client asks for a token again and sends the request once more (a 401 means the
+    /// server did not act on it); a provider that can get a new token should do so on
+    /// that next [`TokenProvider::token`]. By default nothing changes, and the second 401
+    /// is returned.
+    fn rejected(&self, rejected: &Secret) -> TokenFuture<'_, ()> {
+        let _ = rejected;
+        Box::pin(async { Ok(()) })
+    }
+}
+
+/// Why a [`TokenProvider`] could not supply a token. Its message never holds a credential.
+#[cfg(feature = "token-provider")]
+#[derive(Debug)]
+pub struct CredentialError {
+    message: String,
+    source: Option<Box<dyn std::error::Error + Send + Sync>>,
+}
+
+#[cfg(feature = "token-provider")]
+impl CredentialError {
+    /// An error with `message`, which must not quote a secret.
+    pub fn new(message: impl Into<String>) -> Self {
+        CredentialError {
+            message: message.into(),
+            source: None,
+        }
+    }
+
+    /// The same error, caused by `source`.
+    #[must_use]
+    pub fn with_source(mut self, source: impl Into<Box<dyn std::error::Error + Send + Sync>>) -> Self {
+        self.source = Some(source.into());
+        self
+    }
+}
+
+#[cfg(feature = "token-provider")]
+impl fmt::Display for CredentialError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+#[cfg(feature = "token-provider")]
+impl std::error::Error for CredentialError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        self.source.as_deref().map(|source| source as &(dyn std::error::Error + 'static))
+    }
+}
+
+/// A bearer token as the client holds it: fixed, or asked of a provider on each attempt.
+#[cfg(feature = "token-provider")]
+#[derive(Clone)]
+pub(crate) enum Token {
+    Fixed(Secret),
+    Provided(Arc<dyn TokenProvider>),
+}
+
+#[cfg(all(feature = "token-provider", feature = "sends-credentials"))]
+impl Token {
+    /// The fixed token; `None` for one from a provider, which is put on at sending time.
+    pub(crate) fn fixed(&self) -> Option<&Secret> {
+        match self {
+            Token::Fixed(secret) => Some(secret),
+            Token::Provided(_) => None,
+        }
+    }
+
+    pub(crate) fn provider(&self) -> Option<Arc<dyn TokenProvider>> {
+        match self {
+            Token::Fixed(_) => None,
+            Token::Provided(provider) => Some(Arc::clone(provider)),
+        }
     }
 }
 
@@ -68,6 +213,16 @@ mod tests {
         assert!(header.is_sensitive());
         assert!(!format!("{header:?}").contains("hunter2"));
         assert!(bearer::<()>(&Secret::new("bad\nvalue")).is_err());
+    }
+
+    #[test]
+    fn credential_errors_keep_their_cause() {
+        let error = CredentialError::new("the token endpoint answered 400")
+            .with_source(std::io::Error::other("invalid_grant"));
+        assert_eq!(error.to_string(), "the token endpoint answered 400");
+        let source = std::error::Error::source(&error).map(ToString::to_string);
+        assert_eq!(source.as_deref(), Some("invalid_grant"));
+        assert!(Token::Fixed(Secret::new("t")).provider().is_none());
     }
 
     #[test]

@@ -45,6 +45,10 @@ pub enum Error<E> {
     /// The request could not be built (a value that cannot appear in a URL or header,
     /// credentials the operation needs and the client does not have).
     InvalidRequest(String),
+    /// The client's [`TokenProvider`](crate::TokenProvider) could not supply a token, so
+    /// the request was not sent.
+    #[cfg(feature = "token-provider")]
+    Credentials(crate::credentials::CredentialError),
 }
 
 /// Why a response body did not decode as its documented type.
@@ -171,6 +175,8 @@ impl<E> Error<E> {
         match self {
             Error::Transport { state, .. } => *state,
             Error::InvalidRequest(_) => RequestState::NotSent,
+            #[cfg(feature = "token-provider")]
+            Error::Credentials(_) => RequestState::NotSent,
             Error::Api(_)
             | Error::UnexpectedStatus(_)
             | Error::RateLimited { .. }
@@ -195,6 +201,26 @@ impl<E> Error<E> {
                 ..
             } => Some((response.status, &response.headers)),
             Error::Transport { response: None, .. } | Error::InvalidRequest(_) => None,
+            #[cfg(feature = "token-provider")]
+            Error::Credentials(_) => None,
+        }
+    }
+
+    /// What went wrong, in a few words that quote nothing the server or the caller sent:
+    /// what traces record.
+    #[cfg(feature = "tracing")]
+    pub(crate) fn kind(&self) -> &'static str {
+        match self {
+            Error::Api(_) => "a documented error status",
+            Error::UnexpectedStatus(_) => "an undocumented status",
+            Error::RateLimited { .. } => "rate limited",
+            Error::Decode { .. } => "the body did not decode",
+            Error::Transport { source, .. } if source.is_timeout() => "timed out",
+            Error::Transport { source, .. } if source.is_connect() => "could not connect",
+            Error::Transport { .. } => "the connection failed",
+            Error::InvalidRequest(_) => "the request could not be built",
+            #[cfg(feature = "token-provider")]
+            Error::Credentials(_) => "no token",
         }
     }
 }
@@ -233,6 +259,8 @@ impl<E: fmt::Debug> fmt::Display for Error<E> {
                 }
             }
             Error::InvalidRequest(reason) => write!(f, "the request could not be built: {reason}"),
+            #[cfg(feature = "token-provider")]
+            Error::Credentials(error) => write!(f, "no token to send: {error}"),
         }
     }
 }
@@ -242,6 +270,8 @@ impl<E: fmt::Debug> std::error::Error for Error<E> {
         match self {
             Error::Decode { source, .. } => Some(source),
             Error::Transport { source, .. } => Some(source),
+            #[cfg(feature = "token-provider")]
+            Error::Credentials(error) => Some(error),
             _ => None,
         }
     }

@@ -15,12 +15,16 @@ pub mod error;
 pub mod form;
 pub mod multipart;
 pub mod nullable;
+pub mod oauth;
+pub mod options;
 pub mod params;
 pub mod response;
 pub mod stream;
 pub mod transport;
 pub mod upgrade;
 
+pub use credentials::{CredentialError, Secret, TokenProvider};
 pub use error::{Error, ErrorResponse, RequestState, SetupError};
+pub use options::RequestOptions;
 pub use response::{RateLimit, SuccessResponse};
 pub use transport::RetryPolicy;

@@ -54,7 +54,8 @@ fn emit_credentials(api: &Api) -> TokenStream {
         let name = ident(&credential.rust_name);
         match credential.kind {
             CredentialKind::Basic => quote!(#name: Option<(String, crate::credentials::Secret)>,),
-            _ => quote!(#name: Option<crate::credentials::Secret>,),
+            CredentialKind::Bearer => quote!(#name: Option<crate::credentials::Token>,),
+            CredentialKind::ApiKey { .. } => quote!(#name: Option<crate::credentials::Secret>,),
         }
     });
     let debug_fields = credentials.iter().map(|credential| {
@@ -74,7 +75,39 @@ fn emit_credentials(api: &Api) -> TokenStream {
                     self
                 }
             },
-            _ => quote! {
+            CredentialKind::Bearer => {
+                let provider = credential.provider_setter.as_deref().map(|setter| {
+                    let setter = ident(setter);
+                    let doc = format!(
+                        " Takes the `{}` token from `provider` before each attempt of a request, instead of a fixed one.",
+                        credential.scheme_name
+                    );
+                    quote! {
+                        #[doc = #doc]
+                        ///
+                        /// When the server answers `401 Unauthorized`, the client tells the provider
+                        /// ([`TokenProvider::rejected`](crate::TokenProvider::rejected)), asks it for a
+                        /// token again and sends the request once more. `RefreshingToken` (the `oauth`
+                        /// feature) renews OAuth 2.0 tokens with a refresh token.
+                        #[must_use]
+                        pub fn #setter(mut self, provider: impl crate::credentials::TokenProvider + 'static) -> Self {
+                            self.#name = Some(crate::credentials::Token::Provided(std::sync::Arc::new(provider)));
+                            self
+                        }
+                    }
+                });
+                quote! {
+                    #doc
+                    #[must_use]
+                    pub fn #name(mut self, value: impl Into<String>) -> Self {
+                        self.#name = Some(crate::credentials::Token::Fixed(crate::credentials::Secret::new(value)));
+                        self
+                    }
+
+                    #provider
+                }
+            }
+            CredentialKind::ApiKey { .. } => quote! {
                 #doc
                 #[must_use]
                 pub fn #name(mut self, value: impl Into<String>) -> Self {
@@ -82,6 +115,27 @@ fn emit_credentials(api: &Api) -> TokenStream {
                     self
                 }
             },
+        }
+    });
+    let provider_arms = credentials.iter().map(|credential| {
+        let variant = ident(&credential.variant);
+        let name = ident(&credential.rust_name);
+        let gate = gate_attr(&credential.gate);
+        match credential.kind {
+            CredentialKind::Bearer => quote!(#gate Scheme::#variant => self.#name.as_ref().and_then(crate::credentials::Token::provider),),
+            _ => quote!(#gate Scheme::#variant => None,),
+        }
+    });
+    let provider = api.runtime.has(Piece::TokenProvider).then(|| {
+        quote! {
+            /// The provider whose token goes on each attempt of a request, when the
+            /// alternative of `security` the client uses has one.
+            #security
+            fn provider(&self, security: &[&[Scheme]]) -> Option<std::sync::Arc<dyn crate::credentials::TokenProvider>> {
+                self.choose(security)?.iter().find_map(|scheme| match scheme {
+                    #(#provider_arms)*
+                })
+            }
         }
     });
     let variants = credentials.iter().map(|credential| {
@@ -108,7 +162,10 @@ fn emit_credentials(api: &Api) -> TokenStream {
         let name = ident(&credential.rust_name);
         let apply = match &credential.kind {
             CredentialKind::Bearer => quote! {
-                request.headers_mut().insert(reqwest::header::AUTHORIZATION, crate::credentials::bearer(value)?);
+                // A token from a provider is put on when the request is sent.
+                if let Some(value) = value.fixed() {
+                    request.headers_mut().insert(reqwest::header::AUTHORIZATION, crate::credentials::bearer(value)?);
+                }
             },
             CredentialKind::Basic => quote! {
                 let (user, password) = value;
@@ -193,16 +250,23 @@ fn emit_credentials(api: &Api) -> TokenStream {
                 }
             }
 
-            /// Puts on `request` the credentials of the first alternative of `security`
-            /// the client has in full; with none of them, the empty alternative (when the
-            /// operation may be called without credentials) or an error.
+            /// The first alternative of `security` the client has in full; with none of
+            /// them, the empty alternative, when the operation may be called without
+            /// credentials.
             #security
-            fn authorize<E>(&self, request: &mut reqwest::Request, security: &[&[Scheme]], operation: &str) -> Result<(), Error<E>> {
-                let chosen = security
+            fn choose<'s>(&self, security: &[&'s [Scheme]]) -> Option<&'s [Scheme]> {
+                security
                     .iter()
                     .find(|alternative| !alternative.is_empty() && alternative.iter().all(|scheme| self.has(*scheme)))
-                    .or_else(|| security.iter().find(|alternative| alternative.is_empty()));
-                let Some(chosen) = chosen else {
+                    .or_else(|| security.iter().find(|alternative| alternative.is_empty()))
+                    .copied()
+            }
+
+            /// Puts on `request` the credentials of the alternative of `security` the
+            /// client uses ([`Credentials::choose`]), or fails when it has none.
+            #security
+            fn authorize<E>(&self, request: &mut reqwest::Request, security: &[&[Scheme]], operation: &str) -> Result<(), Error<E>> {
+                let Some(chosen) = self.choose(security) else {
                     let wanted: Vec<String> = security
                         .iter()
                         .map(|alternative| alternative.iter().map(|scheme| scheme.name()).collect::<Vec<_>>().join(" and "))
@@ -212,13 +276,15 @@ fn emit_credentials(api: &Api) -> TokenStream {
                         wanted.join(", or ")
                     )));
                 };
-                for scheme in *chosen {
+                for scheme in chosen {
                     match scheme {
                         #(#apply_arms)*
                     }
                 }
                 Ok(())
             }
+
+            #provider
         }
 
         #from_str
@@ -310,6 +376,9 @@ fn emit_core(api: &Api) -> TokenStream {
         );
         quote!(#[doc = ""] #[doc = #line])
     });
+    let provider_note = api.runtime.has(Piece::TokenProvider).then(|| {
+        quote!(#[doc = " A token from a `TokenProvider` is not added here: the operations' methods add it."])
+    });
     let execute_stream = api.runtime.has(Piece::Stream).then(|| {
         let gate = gate_attr(&api.runtime.gate(Piece::Stream));
         quote! {
@@ -325,7 +394,16 @@ fn emit_core(api: &Api) -> TokenStream {
             where
                 D: FnOnce(StatusCode, HeaderMap, &[u8]) -> Result<T, Error<E>>,
             {
-                match crate::transport::send_open(&self.http, &self.retry_policy, self.timeout, request).await? {
+                self.stream_call(request, decode, crate::transport::Call::request(&self.options)).await
+            }
+
+            /// [`Client::execute_stream`] for a request of `call`.
+            #gate
+            async fn stream_call<T, E, D>(&self, request: reqwest::Request, decode: D, call: crate::transport::Call<'_>) -> Result<crate::ByteStream, Error<E>>
+            where
+                D: FnOnce(StatusCode, HeaderMap, &[u8]) -> Result<T, Error<E>>,
+            {
+                match crate::transport::send_open(&self.http, &self.retry_policy, self.timeout, &call, request).await? {
                     crate::transport::Attempt::Open { response, attempts } => Ok(crate::stream::ByteStream::new(response, attempts)),
                     crate::transport::Attempt::Read(received) => {
                         decode(received.status, received.headers.clone(), &received.body)?;
@@ -366,7 +444,16 @@ fn emit_core(api: &Api) -> TokenStream {
             where
                 D: FnOnce(StatusCode, HeaderMap, &[u8]) -> Result<T, Error<E>>,
             {
-                match crate::transport::send_open(&self.http, &self.retry_policy, self.timeout, request).await? {
+                self.upgrade_call(request, decode, crate::transport::Call::request(&self.options)).await
+            }
+
+            /// [`Client::execute_upgrade`] for a request of `call`.
+            #gate
+            async fn upgrade_call<T, E, D>(&self, request: reqwest::Request, decode: D, call: crate::transport::Call<'_>) -> Result<crate::Upgraded, Error<E>>
+            where
+                D: FnOnce(StatusCode, HeaderMap, &[u8]) -> Result<T, Error<E>>,
+            {
+                match crate::transport::send_open(&self.http, &self.retry_policy, self.timeout, &call, request).await? {
                     crate::transport::Attempt::Open { response, .. } if response.status() == StatusCode::SWITCHING_PROTOCOLS => {
                         Ok(crate::upgrade::Upgraded::new(response))
                     }
@@ -393,6 +480,7 @@ fn emit_core(api: &Api) -> TokenStream {
             base_url: Url,
             timeout: Option<std::time::Duration>,
             retry_policy: crate::transport::RetryPolicy,
+            options: crate::options::RequestOptions,
             #credentials_field
         }
 
@@ -402,6 +490,7 @@ fn emit_core(api: &Api) -> TokenStream {
                     .field("base_url", &self.base_url.as_str())
                     .field("timeout", &self.timeout)
                     .field("retry_policy", &self.retry_policy)
+                    .field("options", &self.options)
                     #credentials_debug
                     .finish_non_exhaustive()
             }
@@ -455,6 +544,7 @@ fn emit_core(api: &Api) -> TokenStream {
                     base_url,
                     timeout: None,
                     retry_policy: crate::transport::RetryPolicy::never(),
+                    options: crate::options::RequestOptions::default(),
                     #credentials_init
                 })
             }
@@ -485,15 +575,27 @@ fn emit_core(api: &Api) -> TokenStream {
                 self
             }
 
+            /// A copy of this client whose calls also use `options` (a timeout, extra
+            /// headers, an idempotency key, a retry policy), which win over what this client
+            /// set. For one call: `client.with_request_options(options).some_operation(..)`;
+            /// this client stays as it is, and the copy shares its connection pool.
+            #[must_use]
+            pub fn with_request_options(&self, options: crate::options::RequestOptions) -> Self {
+                let mut client = self.clone();
+                client.options = self.options.merged(&options);
+                client
+            }
+
             /// Where requests are sent.
             pub fn base_url(&self) -> &Url {
                 &self.base_url
             }
 
-            /// Sends `request` with this client's timeout and retry policy, and decodes the
-            /// answer with `decode`: the way to read the status, the headers and the
-            /// [`RateLimit`](crate::RateLimit) of a successful call, or to send a request
-            /// that you changed after building it.
+            /// Sends `request` as it is with this client's timeout, retry policy and request
+            /// options, and decodes the answer with `decode`: the way to send a request that
+            /// you changed after building it. (Each operation's `..._with_response` method
+            /// returns the status, headers and [`RateLimit`](crate::RateLimit) of its answer.)
+            #provider_note
             #execute_example
             ///
             /// # Errors
@@ -503,7 +605,15 @@ fn emit_core(api: &Api) -> TokenStream {
             where
                 D: FnOnce(StatusCode, HeaderMap, &[u8]) -> Result<T, Error<E>>,
             {
-                let received = crate::transport::send(&self.http, &self.retry_policy, self.timeout, request).await?;
+                self.send(request, decode, crate::transport::Call::request(&self.options)).await
+            }
+
+            /// [`Client::execute`] for a request of `call`.
+            async fn send<T, E, D>(&self, request: reqwest::Request, decode: D, call: crate::transport::Call<'_>) -> Result<crate::response::SuccessResponse<T>, Error<E>>
+            where
+                D: FnOnce(StatusCode, HeaderMap, &[u8]) -> Result<T, Error<E>>,
+            {
+                let received = crate::transport::send(&self.http, &self.retry_policy, self.timeout, &call, request).await?;
                 let rate_limit = crate::response::RateLimit::from_headers(&received.headers);
                 let body = decode(received.status, received.headers.clone(), &received.body)?;
                 Ok(crate::response::SuccessResponse {
@@ -685,13 +795,43 @@ fn emit_operation(api: &Api, op: &Operation) -> (TokenStream, TokenStream) {
         .as_deref()
         .map(|note| quote!(#[deprecated(note = #note)]));
     let request_body = emit_request(api, op);
+    let provider_note = (api.runtime.has(Piece::TokenProvider) && !op.security.is_empty()).then(|| {
+        quote!(#[doc = " A token from a `TokenProvider` is not on it: the operation's own methods put it on each attempt."])
+    });
     let decode_body = emit_decode(op);
     let enums = emit_body_enums(op);
-    let call = if op.success.iter().any(|r| r.body == ResponseBody::Upgrade) {
-        quote!(self.execute_upgrade(request, #decode_fn).await)
-    } else {
-        quote!(self.execute(request, #decode_fn).await.map(crate::response::SuccessResponse::into_body))
+    let call = call_tokens(api, op);
+    let with_response = op.with_response_fn.as_deref().map(ident);
+    let body_call = match &with_response {
+        Some(with_response) => quote! {
+            self.#with_response(#(#names),*).await.map(crate::response::SuccessResponse::into_body)
+        },
+        None => quote! {
+            let request = self.#request_fn(#(#names),*)?;
+            self.upgrade_call(request, #decode_fn, #call).await
+        },
     };
+    let with_response = with_response.map(|with_response| {
+        let doc = format!(
+            " Like [`Client::{}`], and returns the decoded body with the status, the headers, \
+             the [`RateLimit`](crate::RateLimit) and the number of attempts of the answer.",
+            op.rust_name
+        );
+        quote! {
+            #[doc = #doc]
+            ///
+            /// # Errors
+            ///
+            /// As for the method without `_with_response`.
+            #deprecated
+            #allow_deprecated
+            #gate
+            pub async fn #with_response #lifetime(&self, #(#params),*) -> Result<crate::response::SuccessResponse<#success>, Error<#error_enum>> {
+                let request = self.#request_fn(#(#names),*)?;
+                self.send(request, #decode_fn, #call).await
+            }
+        }
+    });
     let stream = op.stream_fn.as_ref().map(|stream_fn| {
         let stream_fn = ident(stream_fn);
         let doc = format!(
@@ -710,7 +850,7 @@ fn emit_operation(api: &Api, op: &Operation) -> (TokenStream, TokenStream) {
             #gate
             pub async fn #stream_fn #lifetime(&self, #(#params),*) -> Result<crate::ByteStream, Error<#error_enum>> {
                 let request = self.#request_fn(#(#names),*)?;
-                self.execute_stream(request, #decode_fn).await
+                self.stream_call(request, #decode_fn, #call).await
             }
         }
     });
@@ -719,15 +859,17 @@ fn emit_operation(api: &Api, op: &Operation) -> (TokenStream, TokenStream) {
         #allow_deprecated
         #gate
         pub async fn #method_name #lifetime(&self, #(#params),*) -> Result<#success, Error<#error_enum>> {
-            let request = self.#request_fn(#(#names),*)?;
-            #call
+            #body_call
         }
+
+        #with_response
 
         #stream
 
         #[doc = #request_doc]
         ///
-        /// [`Client::execute`] sends it with this client's timeout and retry policy.
+        /// [`Client::execute`] sends it with this client's timeout, retry policy and options.
+        #provider_note
         ///
         /// # Errors
         ///
@@ -914,15 +1056,9 @@ fn emit_request(api: &Api, op: &Operation) -> TokenStream {
     let body = op.body.as_ref().map(bodies::encode);
     let builder_mut = (!header_params.is_empty() || body.is_some()).then(|| quote!(mut));
     let authorize = (!op.security.is_empty()).then(|| {
-        let alternatives = op.security.iter().map(|alternative| {
-            let schemes = alternative.iter().map(|index| {
-                let variant = ident(&api.credentials[*index].variant);
-                quote!(Scheme::#variant)
-            });
-            quote!(&[#(#schemes),*])
-        });
+        let security = security_tokens(api, op);
         let operation = &op.rust_name;
-        quote!(self.credentials.authorize(&mut request, &[#(#alternatives),*], #operation)?;)
+        quote!(self.credentials.authorize(&mut request, #security, #operation)?;)
     });
     let request_mut = (authorize.is_some() || !cookie_params.is_empty()).then(|| quote!(mut));
     quote! {
@@ -939,6 +1075,38 @@ fn emit_request(api: &Api, op: &Operation) -> TokenStream {
         #(#cookie_params)*
         #authorize
         Ok(request)
+    }
+}
+
+/// The operation's alternatives of schemes, as `Credentials` takes them.
+fn security_tokens(api: &Api, op: &Operation) -> TokenStream {
+    let alternatives = op.security.iter().map(|alternative| {
+        let schemes = alternative.iter().map(|index| {
+            let variant = ident(&api.credentials[*index].variant);
+            quote!(Scheme::#variant)
+        });
+        quote!(&[#(#schemes),*])
+    });
+    quote!(&[#(#alternatives),*])
+}
+
+/// What the transport is told of a call of the operation: its name and path template, the
+/// client's options, and the token provider of its credentials, when one may apply.
+fn call_tokens(api: &Api, op: &Operation) -> TokenStream {
+    let name = &op.rust_name;
+    let path = &op.path;
+    let call = quote!(crate::transport::Call::operation(#name, #path, &self.options));
+    let may_use_provider = api.runtime.has(Piece::TokenProvider)
+        && op
+            .security
+            .iter()
+            .flatten()
+            .any(|index| api.credentials[*index].kind == CredentialKind::Bearer);
+    if may_use_provider {
+        let security = security_tokens(api, op);
+        quote!(#call.with_token(self.credentials.provider(#security)))
+    } else {
+        call
     }
 }
 

@@ -37,6 +37,16 @@ const SOURCES: &[Source] = &[
         needed_by: &[],
     },
     Source {
+        path: "src/options.rs",
+        text: include_str!("../../runtime/src/options.rs"),
+        needed_by: &[],
+    },
+    Source {
+        path: "src/oauth.rs",
+        text: include_str!("../../runtime/src/oauth.rs"),
+        needed_by: &[Piece::Oauth],
+    },
+    Source {
         path: "src/nullable.rs",
         text: include_str!("../../runtime/src/nullable.rs"),
         needed_by: &[Piece::Nullable],
@@ -356,6 +366,15 @@ impl VisitMut for Gates<'_> {
         syn::visit_mut::visit_fields_named_mut(self, fields);
     }
 
+    fn visit_expr_struct_mut(&mut self, expr: &mut syn::ExprStruct) {
+        let fields = std::mem::take(&mut expr.fields);
+        expr.fields = fields
+            .into_iter()
+            .filter_map(|mut field| self.keep(&mut field.attrs).then_some(field))
+            .collect();
+        syn::visit_mut::visit_expr_struct_mut(self, expr);
+    }
+
     fn visit_expr_match_mut(&mut self, expr: &mut syn::ExprMatch) {
         expr.arms.retain_mut(|arm| self.keep(&mut arm.attrs));
         syn::visit_mut::visit_expr_match_mut(self, expr);
@@ -365,7 +384,11 @@ impl VisitMut for Gates<'_> {
         block.stmts.retain_mut(|statement| match statement {
             syn::Stmt::Item(item) => self.keep_item(item),
             syn::Stmt::Local(local) => self.keep(&mut local.attrs),
-            syn::Stmt::Expr(_, _) | syn::Stmt::Macro(_) => true,
+            syn::Stmt::Macro(mac) => self.keep(&mut mac.attrs),
+            syn::Stmt::Expr(expr, _) => match crate::syntax::expr_attrs(expr) {
+                Some(attrs) => self.keep(attrs),
+                None => true,
+            },
         });
         syn::visit_mut::visit_block_mut(self, block);
     }
@@ -411,6 +434,8 @@ mod tests {
         assert!(!out.contains("mod tests") && !out.contains("Dropped") && out.contains("Kept"));
         assert!(!out.contains("1 =>") && out.contains("fn m()") && !out.contains("fn n()"));
         assert!(out.contains("#[derive(Debug)]") && !out.contains("gone") && out.contains("kept"));
+        assert!(!out.contains("h()") && !out.contains("if true") && !out.contains("println"));
+        assert!(out.contains("k()") && !out.contains("gone: 1") && out.contains("kept: 2"));
         assert!(!out.contains("cfg"), "no gate is left: {out}");
     }
 

@@ -39,6 +39,16 @@ impl<'a> Lowerer<'a> {
         for operation in &mut operations {
             operation.request_fn = method_names.claim(&names::request_method(&operation.rust_name));
             operation.decode_fn = decode_names.claim(&names::decode_function(&operation.rust_name));
+            let upgrades = operation
+                .success
+                .iter()
+                .any(|response| response.body == ResponseBody::Upgrade);
+            if !upgrades {
+                operation.with_response_fn = Some(method_names.claim(&names::snake(
+                    &format!("{} with response", operation.rust_name),
+                    "with_response",
+                )));
+            }
             let downloads = operation
                 .success
                 .iter()
@@ -107,6 +117,7 @@ impl<'a> Lowerer<'a> {
             request_fn: String::new(),
             decode_fn: String::new(),
             stream_fn: None,
+            with_response_fn: None,
             standard_method: STANDARD_METHODS.contains(&method.as_str()),
             method,
             path: path.to_string(),

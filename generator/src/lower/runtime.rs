@@ -44,7 +44,29 @@ pub(super) fn decide(api: &mut Api) {
         }
         runtime.reqwest_features = always.reqwest_features;
     }
+    // A bearer token may come from a provider whichever operations are compiled (the
+    // `Credentials` struct holds it); the provider that renews OAuth tokens and the
+    // traces are the crate's own optional features.
+    if api
+        .credentials
+        .iter()
+        .any(|credential| credential.kind == CredentialKind::Bearer)
+    {
+        runtime.pieces.insert(Piece::TokenProvider);
+        runtime.gates.remove(&Piece::TokenProvider);
+        runtime.pieces.insert(Piece::Oauth);
+        runtime.gates.insert(Piece::Oauth, user_feature(Piece::Oauth));
+    }
+    runtime.pieces.insert(Piece::Tracing);
+    runtime.gates.insert(Piece::Tracing, user_feature(Piece::Tracing));
     api.runtime = runtime;
+}
+
+/// The gate of a piece that the crate's Cargo feature of the same name turns on.
+fn user_feature(piece: Piece) -> Gate {
+    Gate {
+        features: vec![piece.feature().to_string()],
+    }
 }
 
 /// The part of the crate whose needs are counted: all of it, what is compiled whatever the

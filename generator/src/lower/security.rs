@@ -64,7 +64,9 @@ impl<'a> Lowerer<'a> {
             list: Vec::new(),
             schemes: BTreeMap::new(),
         };
-        let mut field_names = NameSet::with_reserved(["new", "default", "clone", "fmt"]);
+        let mut field_names = NameSet::with_reserved([
+            "new", "default", "clone", "fmt", "has", "choose", "authorize", "provider",
+        ]);
         let mut variant_names = NameSet::default();
         for (name, scheme) in &doc.components.security_schemes {
             if !named.contains(&name.as_str()) {
@@ -103,7 +105,7 @@ impl<'a> Lowerer<'a> {
                 }
                 SecuritySchemeKind::OAuth2 { .. } => (
                     CredentialKind::Bearer,
-                    "An OAuth 2.0 access token, sent as `Authorization: Bearer <token>`; the client does not obtain or refresh it.".to_string(),
+                    "An OAuth 2.0 access token, sent as `Authorization: Bearer <token>`.".to_string(),
                 ),
                 SecuritySchemeKind::OpenIdConnect { .. } => (
                     CredentialKind::Bearer,
@@ -117,6 +119,7 @@ impl<'a> Lowerer<'a> {
             let index = credentials.list.len();
             credentials.list.push(Credential {
                 gate: Default::default(),
+                provider_setter: None,
                 scheme_name: name.clone(),
                 rust_name: field_names.claim(&names::snake(name, "credential")),
                 variant: variant_names.claim(&names::variant_name(name, "Scheme")),
@@ -131,6 +134,15 @@ impl<'a> Lowerer<'a> {
             credentials
                 .schemes
                 .insert(name.clone(), Usable::Credential(index));
+        }
+        // Named once every scheme has its setter, so that none is renamed for them.
+        for credential in &mut credentials.list {
+            if credential.kind == CredentialKind::Bearer {
+                credential.provider_setter = Some(field_names.claim(&names::snake(
+                    &format!("{} provider", credential.rust_name),
+                    "provider",
+                )));
+            }
         }
         credentials
     }
