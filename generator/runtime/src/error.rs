@@ -49,6 +49,11 @@ pub enum Error<E> {
     /// the request was not sent.
     #[cfg(feature = "token-provider")]
     Credentials(crate::credentials::CredentialError),
+    /// A walk through pages stopped because the server's answers do not lead on: it gave
+    /// the same position twice, or a next page on another server. The pages before it
+    /// were returned.
+    #[cfg(feature = "pagination")]
+    Pagination(String),
 }
 
 /// Why a response body did not decode as its documented type.
@@ -177,6 +182,8 @@ impl<E> Error<E> {
             Error::InvalidRequest(_) => RequestState::NotSent,
             #[cfg(feature = "token-provider")]
             Error::Credentials(_) => RequestState::NotSent,
+            #[cfg(feature = "pagination")]
+            Error::Pagination(_) => RequestState::NotSent,
             Error::Api(_)
             | Error::UnexpectedStatus(_)
             | Error::RateLimited { .. }
@@ -203,6 +210,8 @@ impl<E> Error<E> {
             Error::Transport { response: None, .. } | Error::InvalidRequest(_) => None,
             #[cfg(feature = "token-provider")]
             Error::Credentials(_) => None,
+            #[cfg(feature = "pagination")]
+            Error::Pagination(_) => None,
         }
     }
 
@@ -221,6 +230,8 @@ impl<E> Error<E> {
             Error::InvalidRequest(_) => "the request could not be built",
             #[cfg(feature = "token-provider")]
             Error::Credentials(_) => "no token",
+            #[cfg(feature = "pagination")]
+            Error::Pagination(_) => "the pages do not lead on",
         }
     }
 }
@@ -261,6 +272,8 @@ impl<E: fmt::Debug> fmt::Display for Error<E> {
             Error::InvalidRequest(reason) => write!(f, "the request could not be built: {reason}"),
             #[cfg(feature = "token-provider")]
             Error::Credentials(error) => write!(f, "no token to send: {error}"),
+            #[cfg(feature = "pagination")]
+            Error::Pagination(reason) => write!(f, "the walk through the pages stopped: {reason}"),
         }
     }
 }

@@ -17,6 +17,7 @@ pub mod multipart;
 pub mod nullable;
 pub mod oauth;
 pub mod options;
+pub mod paginate;
 pub mod params;
 pub mod response;
 pub mod stream;

@@ -217,6 +217,7 @@ pub(crate) struct Call<'a> {
 
 impl<'a> Call<'a> {
     /// A call of the operation `name` at `path` (its template, as the spec writes it).
+    #[cfg(feature = "requests")]
     pub(crate) fn operation(name: &'static str, path: &'static str, options: &'a RequestOptions) -> Self {
         // Only traces name the operation.
         #[cfg(not(feature = "tracing"))]
