@@ -272,7 +272,13 @@ serde_json = "1"
 # Only its timer, to wait between the attempts of a retry policy (reqwest already uses Tokio).
 tokio = {{ version = "1", features = ["time"] }}
 tracing = {{ version = "0.1", default-features = false, features = ["std"], optional = true }}
-"#,
+{futures_core}"#,
+        futures_core = if api.runtime.has(Piece::Pagination) {
+            "# Only its `Stream` trait, which the walks through pages implement.\n\
+             futures-core = { version = \"0.3\", default-features = false }\n"
+        } else {
+            ""
+        },
         oauth = oauth_feature,
         header = settings.header("#"),
         default = default.join(", "),
@@ -441,6 +447,13 @@ fn lib_rs(api: &Api, settings: &Settings) -> TokenStream {
             "credentials",
             quote!(
                 pub use credentials::{CredentialError, Secret, TokenFuture, TokenProvider};
+            ),
+        ),
+        (
+            Piece::Pagination,
+            "paginate",
+            quote!(
+                pub use paginate::{Items, Pages};
             ),
         ),
         (

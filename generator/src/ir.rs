@@ -221,6 +221,8 @@ pub enum Piece {
     Oauth,
     /// Spans and events of requests, behind the crate's `tracing` feature.
     Tracing,
+    /// Walks through the pages of list operations.
+    Pagination,
 }
 
 impl Piece {
@@ -256,6 +258,7 @@ impl Piece {
             Piece::TokenProvider => "token-provider",
             Piece::Oauth => "oauth",
             Piece::Tracing => "tracing",
+            Piece::Pagination => "pagination",
         }
     }
 }
@@ -523,6 +526,8 @@ pub struct Operation {
     /// The method that returns the decoded body with the status, headers, rate limit and
     /// attempts; `None` for an upgrade, whose connection carries them.
     pub with_response_fn: Option<String>,
+    /// How the operation's pages follow each other, when its `x-pagination` says.
+    pub pagination: Option<Pagination>,
     /// As sent: `GET`, `QUERY`, `LINK`.
     pub method: String,
     /// Whether `reqwest::Method` has a constant for `method`.
@@ -562,6 +567,50 @@ pub struct Operation {
     /// the operation needs no credentials at all.
     pub security: Vec<Vec<usize>>,
     pub pointer: String,
+}
+
+/// A list operation's pagination, from its `x-pagination` extension.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Pagination {
+    /// The `Client` method that walks the pages.
+    pub pages_fn: String,
+    /// The `Client` method that walks the items of every page.
+    pub items_fn: String,
+    /// The type of one item.
+    pub item: TypeRef,
+    /// The JSON pointer of the list of items in a page.
+    pub items: String,
+    pub scheme: PageScheme,
+    /// The JSON pointer of a field saying whether more pages follow.
+    pub has_more: Option<String>,
+    /// The JSON pointer of the number of items in all pages.
+    pub total: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum PageScheme {
+    /// Request parameters or body fields take the values of response fields.
+    Cursor(Vec<(PageTarget, PageField)>),
+    /// Grows by the number of items received.
+    Offset(PageTarget),
+    /// Grows by one, from `first` when the request does not set it.
+    Page { target: PageTarget, first: u64 },
+    /// The response field holds the next page's URL.
+    NextUrl(PageField),
+}
+
+/// Where a request carries a position.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum PageTarget {
+    Query(String),
+    Body(String),
+}
+
+/// A JSON pointer into a page, from its root or from its last item.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum PageField {
+    Page(String),
+    LastItem(String),
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -138,6 +138,8 @@ pub mod generated {
         "DEFAULT_CONNECT_TIMEOUT",
         "DEFAULT_REFRESH_AHEAD",
         "IDEMPOTENCY_KEY",
+        "Items",
+        "Pages",
         "DEFAULT_TIMEOUT",
     ];
 
@@ -262,6 +264,7 @@ pub const RESERVED_FEATURES: &[&str] = &[
     "serde",
     "serde_json",
     "serde-json",
+    "futures-core",
     "tokio",
 ];
 

@@ -9,8 +9,9 @@ use quote::{format_ident, quote};
 
 use super::{bodies, docs, gate_attr, ident, type_tokens, Part};
 use crate::ir::{
-    Api, BaseUrl, CredentialKind, Docs, Gate, KeyLocation, Operation, ParameterLocation,
-    ParameterStyle, PathSegment, Piece, Response, ResponseBody, StatusMatch, TypeRef,
+    Api, BaseUrl, CredentialKind, Docs, Gate, KeyLocation, Operation, PageField, PageScheme,
+    PageTarget, Pagination, ParameterLocation, ParameterStyle, PathSegment, Piece, Response,
+    ResponseBody, StatusMatch, TypeRef,
 };
 use crate::names;
 
@@ -854,6 +855,47 @@ fn emit_operation(api: &Api, op: &Operation) -> (TokenStream, TokenStream) {
             }
         }
     });
+    let pages = op.pagination.as_ref().map(|pagination| {
+        let pages_fn = ident(&pagination.pages_fn);
+        let items_fn = ident(&pagination.items_fn);
+        let item = type_tokens(&pagination.item);
+        let plan = plan_tokens(pagination);
+        let pages_doc = format!(
+            " The pages of [`Client::{}`], from the one the arguments ask for to the last, each \
+             with its status, headers and rate limit; a request is sent when a page is asked for.",
+            op.rust_name
+        );
+        let items_doc = format!(
+            " The items of every page of [`Client::{}`], in order, fetching pages as they are needed.",
+            op.rust_name
+        );
+        quote! {
+            #[doc = #pages_doc]
+            ///
+            /// It ends after the last page, or with an error: the first failed request, a
+            /// position the server gave twice, or a next page on another server.
+            #deprecated
+            #allow_deprecated
+            #gate
+            pub fn #pages_fn #lifetime(&self, #(#params),*) -> crate::Pages<'_, #success, #error_enum> {
+                const PLAN: crate::paginate::Plan = #plan;
+                let first = self.#request_fn(#(#names),*);
+                crate::paginate::Pages::new(&PLAN, first, move |request| {
+                    Box::pin(self.send(request, crate::paginate::keeping_json(#decode_fn), #call))
+                })
+            }
+
+            #[doc = #items_doc]
+            ///
+            /// It ends like the pages do, and with an error when a page's items do not decode.
+            #deprecated
+            #allow_deprecated
+            #gate
+            pub fn #items_fn #lifetime(&self, #(#params),*) -> crate::Items<'_, #item, #success, #error_enum> {
+                self.#pages_fn(#(#names),*).items()
+            }
+        }
+    });
     let methods = quote! {
         #doc
         #allow_deprecated
@@ -863,6 +905,8 @@ fn emit_operation(api: &Api, op: &Operation) -> (TokenStream, TokenStream) {
         }
 
         #with_response
+
+        #pages
 
         #stream
 
@@ -1075,6 +1119,48 @@ fn emit_request(api: &Api, op: &Operation) -> TokenStream {
         #(#cookie_params)*
         #authorize
         Ok(request)
+    }
+}
+
+/// The runtime's `Plan` of a pagination, as a constant expression.
+fn plan_tokens(pagination: &Pagination) -> TokenStream {
+    let target = |target: &PageTarget| match target {
+        PageTarget::Query(name) => quote!(crate::paginate::Target::Query(#name)),
+        PageTarget::Body(name) => quote!(crate::paginate::Target::Body(#name)),
+    };
+    let field = |field: &PageField| match field {
+        PageField::Page(pointer) => quote!(crate::paginate::Field::Page(#pointer)),
+        PageField::LastItem(pointer) => quote!(crate::paginate::Field::LastItem(#pointer)),
+    };
+    let scheme = match &pagination.scheme {
+        PageScheme::Cursor(pairs) => {
+            let pairs = pairs.iter().map(|(t, f)| {
+                let (t, f) = (target(t), field(f));
+                quote!((#t, #f))
+            });
+            quote!(crate::paginate::Scheme::Cursor(&[#(#pairs),*]))
+        }
+        PageScheme::Offset(t) => {
+            let t = target(t);
+            quote!(crate::paginate::Scheme::Offset(#t))
+        }
+        PageScheme::Page { target: t, first } => {
+            let t = target(t);
+            quote!(crate::paginate::Scheme::Page { target: #t, first: #first })
+        }
+        PageScheme::NextUrl(f) => {
+            let f = field(f);
+            quote!(crate::paginate::Scheme::NextUrl(#f))
+        }
+    };
+    let items = &pagination.items;
+    let optional = |pointer: &Option<String>| match pointer {
+        Some(pointer) => quote!(Some(#pointer)),
+        None => quote!(None),
+    };
+    let (has_more, total) = (optional(&pagination.has_more), optional(&pagination.total));
+    quote! {
+        crate::paginate::Plan { scheme: #scheme, items: #items, has_more: #has_more, total: #total }
     }
 }
 

@@ -42,6 +42,11 @@ const SOURCES: &[Source] = &[
         needed_by: &[],
     },
     Source {
+        path: "src/paginate.rs",
+        text: include_str!("../../runtime/src/paginate.rs"),
+        needed_by: &[Piece::Pagination],
+    },
+    Source {
         path: "src/oauth.rs",
         text: include_str!("../../runtime/src/oauth.rs"),
         needed_by: &[Piece::Oauth],

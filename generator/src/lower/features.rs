@@ -232,6 +232,9 @@ pub(super) fn operation_names(op: &Operation) -> Vec<String> {
             super::finish::names_in(ty, &mut named);
         }
     }
+    if let Some(pagination) = &op.pagination {
+        super::finish::names_in(&pagination.item, &mut named);
+    }
     named
 }
 

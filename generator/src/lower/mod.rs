@@ -10,6 +10,7 @@ mod features;
 mod finish;
 mod guards;
 mod operation;
+mod pagination;
 mod parameters;
 mod responses;
 mod runtime;
@@ -52,6 +53,10 @@ pub fn lower(spec: &Spec) -> Result<Api, Error> {
         return Err(Error::Spec(spec.finish_diagnostics(diagnostics)));
     }
     finish::finish(&mut models, &mut operations, &mut webhooks, &mut type_names);
+    let problems = pagination::resolve(&spec.path, document, &models, &mut operations);
+    if !problems.is_empty() {
+        return Err(Error::Spec(spec.finish_diagnostics(problems)));
+    }
     models.sort_by(|a, b| a.rust_name.cmp(&b.rust_name));
     operations.sort_by(|a, b| a.rust_name.cmp(&b.rust_name));
 

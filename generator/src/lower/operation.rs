@@ -118,6 +118,7 @@ impl<'a> Lowerer<'a> {
             decode_fn: String::new(),
             stream_fn: None,
             with_response_fn: None,
+            pagination: None,
             standard_method: STANDARD_METHODS.contains(&method.as_str()),
             method,
             path: path.to_string(),

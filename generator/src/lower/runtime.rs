@@ -131,6 +131,9 @@ fn needs(api: &Api, unit: &Unit) -> Runtime {
         if operation.stream_fn.is_some() {
             add(Piece::Stream);
         }
+        if operation.pagination.is_some() {
+            add(Piece::Pagination);
+        }
         if !operation.security.is_empty() {
             add(Piece::SendsCredentials);
         }
