@@ -152,7 +152,7 @@ fn every_err_fixture_is_rejected_with_well_formed_diagnostics() {
         );
         seen += 1;
     }
-    assert_eq!(seen, 23, "every error fixture was checked");
+    assert_eq!(seen, 24, "every error fixture was checked");
 }
 
 #[test]

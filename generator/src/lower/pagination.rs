@@ -14,6 +14,10 @@
 //!   total: total                        # optional: ends once this many items came
 //! ```
 //!
+//! Datadog's dialect of the same extension (`limitParam`, `pageOffsetParam`, `pageParam`
+//! counted from 0, `cursorParam` with `cursorPath`, `resultsPath`, the body itself being
+//! the list without it) is read as the same schemes.
+//!
 //! Nothing is guessed: an operation without the extension gets no pagination.
 
 use std::collections::BTreeMap;
@@ -111,6 +115,14 @@ impl Checker<'_> {
         let Value::Object(fields) = value else {
             return Err(("", "x-pagination is not an object".to_string(), FORM.to_string()));
         };
+        let translated;
+        let fields = match datadog(fields) {
+            Some(fields) => {
+                translated = fields;
+                &translated
+            }
+            None => fields,
+        };
         for key in fields.keys() {
             if !["items", "cursor", "offset", "page", "next-url", "has-more", "total", "first-page"]
                 .contains(&key.as_str())
@@ -126,9 +138,13 @@ impl Checker<'_> {
                 Some(_) => Err((key, format!("`{key}` is not a field path"), "write it as dotted field names, e.g. `meta.nextCursor`".to_string())),
             }
         };
-        let items_path = text("items")?.ok_or_else(|| {
-            ("", "x-pagination does not say where the items are".to_string(), "add `items:` with the path of the list in the response body".to_string())
-        })?;
+        // An empty path is the body itself.
+        let items_path = match fields.get("items") {
+            Some(Value::String(path)) => path.trim(),
+            _ => {
+                return Err(("", "x-pagination does not say where the items are".to_string(), "add `items:` with the path of the list in the response body".to_string()))
+            }
+        };
         let list = self.type_at(&page_type, items_path).map_err(|message| ("items", message, self.fix_help()))?;
         let item = match list {
             TypeRef::Vec(item) => *item,
@@ -230,7 +246,7 @@ impl Checker<'_> {
     /// The type at a dotted path of fields from `ty`.
     fn type_at(&self, ty: &TypeRef, path: &str) -> Result<TypeRef, String> {
         let mut current = ty.clone();
-        for segment in path.split('.') {
+        for segment in path.split('.').filter(|segment| !segment.is_empty()) {
             current = self.unwrap(current);
             let TypeRef::Named(name) = &current else {
                 return Err(format!("`{path}`: `{segment}` is not a field of {}", describe(&current)));
@@ -277,8 +293,37 @@ fn describe(ty: &TypeRef) -> String {
     }
 }
 
-/// `meta.nextCursor` as the JSON pointer `/meta/nextCursor`.
+/// Datadog's keys as this module's, when `fields` uses them.
+fn datadog(fields: &serde_json::Map<String, Value>) -> Option<serde_json::Map<String, Value>> {
+    const KEYS: &[&str] = &["limitParam", "pageOffsetParam", "pageParam", "cursorParam", "cursorPath", "resultsPath"];
+    if !fields.keys().any(|key| KEYS.contains(&key.as_str())) {
+        return None;
+    }
+    let mut out = serde_json::Map::new();
+    let text = |key: &str| fields.get(key).cloned();
+    out.insert("items".to_string(), text("resultsPath").unwrap_or(Value::from("")));
+    if let Some(offset) = text("pageOffsetParam") {
+        out.insert("offset".to_string(), offset);
+    }
+    if let Some(page) = text("pageParam") {
+        out.insert("page".to_string(), page);
+        out.insert("first-page".to_string(), Value::from(0));
+    }
+    if let (Some(Value::String(param)), Some(path)) = (text("cursorParam"), text("cursorPath")) {
+        let mut cursor = serde_json::Map::new();
+        cursor.insert(param, path);
+        out.insert("cursor".to_string(), Value::Object(cursor));
+    }
+    for (key, value) in fields {
+        if !KEYS.contains(&key.as_str()) {
+            out.insert(key.clone(), value.clone());
+        }
+    }
+    Some(out)
+}
+
+/// `meta.nextCursor` as the JSON pointer `/meta/nextCursor`; the empty path is the root.
 fn json_pointer(path: &str) -> String {
-    let tokens: Vec<&str> = path.split('.').collect();
+    let tokens: Vec<&str> = path.split('.').filter(|token| !token.is_empty()).collect();
     crate::pointer::join("", &tokens)
 }
