@@ -23,9 +23,7 @@ pub struct Credentials {
 
 impl std::fmt::Debug for Credentials {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Credentials")
-            .field("bearer", &self.bearer.as_ref().map(|_| "<redacted>"))
-            .finish()
+        f.debug_struct("Credentials").field("bearer", &self.bearer).finish()
     }
 }
 
@@ -372,6 +370,40 @@ impl Client {
             .pop_if_empty()
             .extend(segments);
         Ok(url)
+    }
+}
+
+#[cfg(feature = "webhook-signatures")]
+impl crate::signatures::WebhookVerifier {
+    /// A verifier of the `x-ghl-signature` signature (Ed25519) of the API's webhooks, with the API's public key: PEM, DER, or for Ed25519 its 32 bytes.
+    ///
+    /// # Errors
+    ///
+    /// When `public_key` is not a key of that algorithm.
+    pub fn new(
+        public_key: impl AsRef<[u8]>,
+    ) -> Result<Self, crate::signatures::WebhookError> {
+        Self::with_key(
+            "x-ghl-signature",
+            crate::signatures::Algorithm::Ed25519,
+            public_key.as_ref(),
+        )
+    }
+
+    /// Also accepts the legacy `x-wh-signature` signature (RSA-SHA256), checked with `public_key` when a webhook does not carry `x-ghl-signature`.
+    ///
+    /// # Errors
+    ///
+    /// When `public_key` is not a key of that algorithm.
+    pub fn accept_legacy(
+        self,
+        public_key: impl AsRef<[u8]>,
+    ) -> Result<Self, crate::signatures::WebhookError> {
+        self.and_key(
+            "x-wh-signature",
+            crate::signatures::Algorithm::RsaSha256,
+            public_key.as_ref(),
+        )
     }
 }
 

@@ -81,8 +81,9 @@ pub type TokenFuture<'a, T> = Pin<
 /// of a request, so that a token that expires is replaced without the caller noticing.
 ///
 /// Implement it for a token kept elsewhere (a vault, another service), or use the
-/// refreshing OAuth 2.0 provider of the `oauth` feature.
-pub trait TokenProvider: Send + Sync {
+/// refreshing OAuth 2.0 provider of the `oauth` feature. Its `Debug` output shows in the
+/// client's, so it must not print a token.
+pub trait TokenProvider: fmt::Debug + Send + Sync {
     /// The token to send now. Called before every attempt, so it should be cheap while the
     /// token it holds is fresh.
     fn token(&self) -> TokenFuture<'_, Secret>;
@@ -142,6 +143,16 @@ impl std::error::Error for CredentialError {
 pub(crate) enum Token {
     Fixed(Secret),
     Provided(Arc<dyn TokenProvider>),
+}
+
+/// `<redacted>` for a fixed token; the provider's own `Debug` output.
+impl fmt::Debug for Token {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Token::Fixed(secret) => secret.fmt(f),
+            Token::Provided(provider) => provider.fmt(f),
+        }
+    }
 }
 
 impl Token {

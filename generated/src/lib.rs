@@ -19,6 +19,10 @@
 //! # }
 //! ```
 
+#[cfg(feature = "webhook-signatures")]
+#[rustfmt::skip]
+mod base64;
+
 #[rustfmt::skip]
 mod client;
 
@@ -44,6 +48,10 @@ mod options;
 #[rustfmt::skip]
 mod response;
 
+#[cfg(feature = "webhook-signatures")]
+#[rustfmt::skip]
+mod signatures;
+
 #[rustfmt::skip]
 mod transport;
 
@@ -60,4 +68,7 @@ pub use oauth::{
 
 pub use options::{RequestOptions, IDEMPOTENCY_KEY};
 pub use response::{RateLimit, SuccessResponse};
+
+#[cfg(feature = "webhook-signatures")]
+pub use signatures::{WebhookError, WebhookVerifier};
 pub use transport::{RetryPolicy, DEFAULT_CONNECT_TIMEOUT, DEFAULT_TIMEOUT};

@@ -71,6 +71,7 @@ pub struct Info {
     pub version: String,
     pub summary: Option<String>,
     pub description: Option<String>,
+    pub extensions: Extensions,
 }
 
 #[derive(Debug, Clone, Default)]

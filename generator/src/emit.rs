@@ -263,7 +263,7 @@ rustls-aws-lc-rs = ["reqwest/rustls"]
 # A `tracing` span for each request (operation, method, path template, status, attempts)
 # and an event for each attempt; never a credential, a header value, the query or a body.
 tracing = ["dep:tracing"]
-{oauth}{tag_features}
+{oauth}{signatures}{tag_features}
 [dependencies]
 reqwest = {{ version = "0.13", default-features = false{reqwest_features} }}
 rustls = {{ version = "0.23", default-features = false, features = ["ring", "std", "tls12"], optional = true }}
@@ -272,7 +272,7 @@ serde_json = "1"
 # Only its timer, to wait between the attempts of a retry policy (reqwest already uses Tokio).
 tokio = {{ version = "1", features = ["time"] }}
 tracing = {{ version = "0.1", default-features = false, features = ["std"], optional = true }}
-{futures_core}"#,
+{futures_core}{ring}"#,
         futures_core = if api.runtime.has(Piece::Pagination) {
             "# Only its `Stream` trait, which the walks through pages implement.\n\
              futures-core = { version = \"0.3\", default-features = false }\n"
@@ -280,6 +280,18 @@ tracing = {{ version = "0.1", default-features = false, features = ["std"], opti
             ""
         },
         oauth = oauth_feature,
+        signatures = if api.runtime.has(Piece::WebhookSignatures) {
+            "# `WebhookVerifier`: checks the signatures of the webhooks the API sends (ring, which\n\
+             # the default TLS backend builds anyway).\n\
+             webhook-signatures = [\"dep:ring\"]\n"
+        } else {
+            ""
+        },
+        ring = if api.runtime.has(Piece::WebhookSignatures) {
+            "ring = { version = \"0.17\", optional = true }\n"
+        } else {
+            ""
+        },
         header = settings.header("#"),
         default = default.join(", "),
         name = settings.crate_name,
@@ -454,6 +466,13 @@ fn lib_rs(api: &Api, settings: &Settings) -> TokenStream {
             "paginate",
             quote!(
                 pub use paginate::{Items, Pages};
+            ),
+        ),
+        (
+            Piece::WebhookSignatures,
+            "signatures",
+            quote!(
+                pub use signatures::{WebhookError, WebhookVerifier};
             ),
         ),
         (

@@ -29,6 +29,9 @@ pub struct Api {
     pub webhooks: Vec<Webhook>,
     /// The models `webhooks.rs` names (it imports them), sorted.
     pub webhook_models: Vec<String>,
+    /// How the API signs the webhooks it sends (`info.x-webhook-signatures`): the current
+    /// signature first, then a legacy one.
+    pub webhook_signatures: Vec<WebhookSignature>,
     /// The crate documentation's example: imports and lines of a compiled `no_run` block.
     pub usage: Usage,
     /// The Cargo features that each compile one tag's operations, when the API has
@@ -223,6 +226,8 @@ pub enum Piece {
     Tracing,
     /// Walks through the pages of list operations.
     Pagination,
+    /// Checks webhook signatures, behind the crate's `webhook-signatures` feature.
+    WebhookSignatures,
 }
 
 impl Piece {
@@ -259,6 +264,7 @@ impl Piece {
             Piece::Oauth => "oauth",
             Piece::Tracing => "tracing",
             Piece::Pagination => "pagination",
+            Piece::WebhookSignatures => "webhook-signatures",
         }
     }
 }
@@ -279,6 +285,22 @@ pub struct Webhook {
     pub media_types: Vec<String>,
     pub doc: Docs,
     pub pointer: String,
+}
+
+/// A signature header an API puts on its webhooks.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct WebhookSignature {
+    /// The header, lowercase.
+    pub header: String,
+    pub algorithm: SignatureAlgorithm,
+    /// Accepted only when the caller gives its key (`WebhookVerifier::accept_legacy`).
+    pub legacy: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SignatureAlgorithm {
+    Ed25519,
+    RsaSha256,
 }
 
 /// A compiled example for the crate docs.

@@ -138,6 +138,8 @@ pub mod generated {
         "DEFAULT_CONNECT_TIMEOUT",
         "DEFAULT_REFRESH_AHEAD",
         "IDEMPOTENCY_KEY",
+        "WebhookError",
+        "WebhookVerifier",
         "Items",
         "Pages",
         "DEFAULT_TIMEOUT",
@@ -265,6 +267,8 @@ pub const RESERVED_FEATURES: &[&str] = &[
     "serde_json",
     "serde-json",
     "futures-core",
+    "ring",
+    "webhook-signatures",
     "tokio",
 ];
 

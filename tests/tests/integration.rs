@@ -227,7 +227,7 @@ async fn a_post_without_a_key_that_may_have_been_sent_is_not_sent_again() {
 // ---------------------------------------------------------------------------------------
 
 /// Hands out `old` until told it was rejected, then `new`.
-#[derive(Default)]
+#[derive(Debug, Default)]
 struct Rotating {
     rejected: AtomicUsize,
     asked: AtomicUsize,
@@ -297,6 +297,7 @@ async fn a_second_401_is_returned_after_one_resend() {
 }
 
 /// A provider shared with the test, which reads its counters.
+#[derive(Debug)]
 struct Shared<P>(Arc<P>);
 
 impl<P: TokenProvider> TokenProvider for Shared<P> {
@@ -309,6 +310,7 @@ impl<P: TokenProvider> TokenProvider for Shared<P> {
     }
 }
 
+#[derive(Debug)]
 struct Failing;
 
 impl TokenProvider for Failing {

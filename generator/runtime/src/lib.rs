@@ -18,6 +18,7 @@ pub mod nullable;
 pub mod oauth;
 pub mod options;
 pub mod paginate;
+pub mod signatures;
 pub mod params;
 pub mod response;
 pub mod stream;

@@ -11,7 +11,7 @@ use super::{bodies, docs, gate_attr, ident, type_tokens, Part};
 use crate::ir::{
     Api, BaseUrl, CredentialKind, Docs, Gate, KeyLocation, Operation, PageField, PageScheme,
     PageTarget, Pagination, ParameterLocation, ParameterStyle, PathSegment, Piece, Response,
-    ResponseBody, StatusMatch, TypeRef,
+    ResponseBody, SignatureAlgorithm, StatusMatch, TypeRef, WebhookSignature,
 };
 use crate::names;
 
@@ -32,6 +32,7 @@ pub fn emit_client(api: &Api) -> Vec<Part> {
         .map(|(gate, names)| Part::new(gate, quote!(use crate::models::{#(#names),*};)));
     let credentials = (!api.credentials.is_empty()).then(|| emit_credentials(api));
     let core = emit_core(api);
+    let verifier = emit_verifier(api);
     let head = Part::new(
         &Gate::always(),
         quote! {
@@ -40,7 +41,7 @@ pub fn emit_client(api: &Api) -> Vec<Part> {
             #(#imports)*
         },
     );
-    let body = Part::new(&Gate::always(), quote!(#credentials #core));
+    let body = Part::new(&Gate::always(), quote!(#credentials #core #verifier));
     std::iter::once(head)
         .chain(model_uses)
         .chain(std::iter::once(body))
@@ -62,7 +63,11 @@ fn emit_credentials(api: &Api) -> TokenStream {
     let debug_fields = credentials.iter().map(|credential| {
         let name = ident(&credential.rust_name);
         let shown = &credential.rust_name;
-        quote!(.field(#shown, &self.#name.as_ref().map(|_| "<redacted>")))
+        match credential.kind {
+            // `<redacted>`, or the provider's own output.
+            CredentialKind::Bearer => quote!(.field(#shown, &self.#name)),
+            _ => quote!(.field(#shown, &self.#name.as_ref().map(|_| "<redacted>"))),
+        }
     });
     let setters = credentials.iter().map(|credential| {
         let name = ident(&credential.rust_name);
@@ -1120,6 +1125,55 @@ fn emit_request(api: &Api, op: &Operation) -> TokenStream {
         #authorize
         Ok(request)
     }
+}
+
+/// The constructors of `WebhookVerifier` for the signatures the API documents.
+fn emit_verifier(api: &Api) -> Option<TokenStream> {
+    let current = api.webhook_signatures.iter().find(|s| !s.legacy)?;
+    let algorithm = |signature: &WebhookSignature| match signature.algorithm {
+        SignatureAlgorithm::Ed25519 => (quote!(crate::signatures::Algorithm::Ed25519), "Ed25519"),
+        SignatureAlgorithm::RsaSha256 => (quote!(crate::signatures::Algorithm::RsaSha256), "RSA-SHA256"),
+    };
+    let gate = gate_attr(&api.runtime.gate(Piece::WebhookSignatures));
+    let (current_algorithm, current_name) = algorithm(current);
+    let header = &current.header;
+    let new_doc = format!(
+        " A verifier of the `{header}` signature ({current_name}) of the API's webhooks, with the \
+         API's public key: PEM, DER, or for Ed25519 its 32 bytes."
+    );
+    let legacy = api.webhook_signatures.iter().find(|s| s.legacy).map(|legacy| {
+        let (legacy_algorithm, legacy_name) = algorithm(legacy);
+        let legacy_header = &legacy.header;
+        let doc = format!(
+            " Also accepts the legacy `{legacy_header}` signature ({legacy_name}), checked with \
+             `public_key` when a webhook does not carry `{header}`."
+        );
+        quote! {
+            #[doc = #doc]
+            ///
+            /// # Errors
+            ///
+            /// When `public_key` is not a key of that algorithm.
+            pub fn accept_legacy(self, public_key: impl AsRef<[u8]>) -> Result<Self, crate::signatures::WebhookError> {
+                self.and_key(#legacy_header, #legacy_algorithm, public_key.as_ref())
+            }
+        }
+    });
+    Some(quote! {
+        #gate
+        impl crate::signatures::WebhookVerifier {
+            #[doc = #new_doc]
+            ///
+            /// # Errors
+            ///
+            /// When `public_key` is not a key of that algorithm.
+            pub fn new(public_key: impl AsRef<[u8]>) -> Result<Self, crate::signatures::WebhookError> {
+                Self::with_key(#header, #current_algorithm, public_key.as_ref())
+            }
+
+            #legacy
+        }
+    })
 }
 
 /// The runtime's `Plan` of a pagination, as a constant expression.

@@ -259,6 +259,7 @@ impl<'v> Reader<'v> {
             version: self.text(obj, &at, "version").unwrap_or_default(),
             summary: self.text(obj, &at, "summary"),
             description: self.text(obj, &at, "description"),
+            extensions: Self::extensions(obj),
         }
     }
 

@@ -15,6 +15,7 @@ mod parameters;
 mod responses;
 mod runtime;
 mod security;
+mod signatures;
 mod server;
 mod types;
 mod webhooks;
@@ -53,7 +54,11 @@ pub fn lower(spec: &Spec) -> Result<Api, Error> {
         return Err(Error::Spec(spec.finish_diagnostics(diagnostics)));
     }
     finish::finish(&mut models, &mut operations, &mut webhooks, &mut type_names);
-    let problems = pagination::resolve(&spec.path, document, &models, &mut operations);
+    let mut problems = pagination::resolve(&spec.path, document, &models, &mut operations);
+    let webhook_signatures = signatures::signatures(&spec.path, document).unwrap_or_else(|problem| {
+        problems.push(problem);
+        Vec::new()
+    });
     if !problems.is_empty() {
         return Err(Error::Spec(spec.finish_diagnostics(problems)));
     }
@@ -78,6 +83,7 @@ pub fn lower(spec: &Spec) -> Result<Api, Error> {
         client_models: Vec::new(),
         webhooks,
         webhook_models: Vec::new(),
+        webhook_signatures,
         usage: Default::default(),
         features: Vec::new(),
         security_gate: Default::default(),

@@ -57,6 +57,12 @@ pub(super) fn decide(api: &mut Api) {
         runtime.pieces.insert(Piece::Oauth);
         runtime.gates.insert(Piece::Oauth, user_feature(Piece::Oauth));
     }
+    if !api.webhook_signatures.is_empty() {
+        runtime.pieces.insert(Piece::WebhookSignatures);
+        runtime
+            .gates
+            .insert(Piece::WebhookSignatures, user_feature(Piece::WebhookSignatures));
+    }
     runtime.pieces.insert(Piece::Tracing);
     runtime.gates.insert(Piece::Tracing, user_feature(Piece::Tracing));
     api.runtime = runtime;
