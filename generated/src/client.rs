@@ -7,8 +7,8 @@ use reqwest::header::HeaderMap;
 use reqwest::StatusCode;
 use reqwest::Url;
 use crate::models::{
-    BadRequest, CreateContactRequest, CreateContactResponse, Unauthorized,
-    UnprocessableEntity,
+    BadRequest, Contact, ContactsPage, CreateContactRequest, CreateContactResponse,
+    GetContactsParams, Unauthorized, UnprocessableEntity,
 };
 
 /// The credentials a [`Client`] sends, each only to the operations that ask for it.
@@ -490,6 +490,164 @@ impl Client {
             .authorize(&mut request, &[&[Scheme::Bearer]], "create_contact")?;
         Ok(request)
     }
+
+    /// Get Contacts
+    ///
+    /// Lists the contacts of the Sub-Account identified by `locationId`, newest first, a page at a time: pass the `startAfterId` and `startAfter` of the last page's `meta` to get the next one (`get_contacts_pages` and `get_contacts_items` do). HighLevel recommends `POST /contacts/search` for new integrations.
+    ///
+    /// `GET /contacts/`
+    ///
+    /// Token scopes: `contacts.readonly`.
+    ///
+    /// # Arguments
+    ///
+    /// - `params`: the query, header and cookie parameters, [`GetContactsParams`]
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Api`] with a [`GetContactsError`] for status 400, 401, 422; [`Error::RateLimited`] for status 429 (too many requests); [`Error::InvalidRequest`] when the client has none of the credentials the operation needs; [`Error::UnexpectedStatus`] for any other status, [`Error::Decode`] when a body does not match its documented type, [`Error::Transport`] when the request fails on the way (its `state` says whether it may have reached the server).
+    pub async fn get_contacts(
+        &self,
+        params: &GetContactsParams,
+    ) -> Result<ContactsPage, Error<GetContactsError>> {
+        self.get_contacts_with_response(params)
+            .await
+            .map(crate::response::SuccessResponse::into_body)
+    }
+
+    /// Like [`Client::get_contacts`], and returns the decoded body with the status, the headers, the [`RateLimit`](crate::RateLimit) and the number of attempts of the answer.
+    ///
+    /// # Errors
+    ///
+    /// As for the method without `_with_response`.
+    pub async fn get_contacts_with_response(
+        &self,
+        params: &GetContactsParams,
+    ) -> Result<
+        crate::response::SuccessResponse<ContactsPage>,
+        Error<GetContactsError>,
+    > {
+        let request = self.get_contacts_request(params)?;
+        self.send(
+                request,
+                decode_get_contacts,
+                crate::transport::Call::operation(
+                        "get_contacts",
+                        "/contacts/",
+                        &self.options,
+                    )
+                    .with_token(self.credentials.provider(&[&[Scheme::Bearer]])),
+            )
+            .await
+    }
+
+    /// The pages of [`Client::get_contacts`], from the one the arguments ask for to the last, each with its status, headers and rate limit; a request is sent when a page is asked for.
+    ///
+    /// It ends after the last page, or with an error: the first failed request, a
+    /// position the server gave twice, or a next page on another server.
+    pub fn get_contacts_pages(
+        &self,
+        params: &GetContactsParams,
+    ) -> crate::Pages<'_, ContactsPage, GetContactsError> {
+        const PLAN: crate::paginate::Plan = crate::paginate::Plan {
+            scheme: crate::paginate::Scheme::Cursor(
+                &[
+                    (
+                        crate::paginate::Target::Query("startAfterId"),
+                        crate::paginate::Field::Page("/meta/startAfterId"),
+                    ),
+                    (
+                        crate::paginate::Target::Query("startAfter"),
+                        crate::paginate::Field::Page("/meta/startAfter"),
+                    ),
+                ],
+            ),
+            items: "/contacts",
+            has_more: None,
+            total: None,
+        };
+        let first = self.get_contacts_request(params);
+        crate::paginate::Pages::new(
+            &PLAN,
+            first,
+            move |request| {
+                Box::pin(
+                    self
+                        .send(
+                            request,
+                            crate::paginate::keeping_json(decode_get_contacts),
+                            crate::transport::Call::operation(
+                                    "get_contacts",
+                                    "/contacts/",
+                                    &self.options,
+                                )
+                                .with_token(self.credentials.provider(&[&[Scheme::Bearer]])),
+                        ),
+                )
+            },
+        )
+    }
+
+    /// The items of every page of [`Client::get_contacts`], in order, fetching pages as they are needed.
+    ///
+    /// It ends like the pages do, and with an error when a page's items do not decode.
+    pub fn get_contacts_items(
+        &self,
+        params: &GetContactsParams,
+    ) -> crate::Items<'_, Contact, ContactsPage, GetContactsError> {
+        self.get_contacts_pages(params).items()
+    }
+
+    /// Builds the request that [`Client::get_contacts`] sends, without sending it.
+    ///
+    /// [`Client::execute`] sends it with this client's timeout, retry policy and options.
+    /// A token from a `TokenProvider` is not on it: the operation's own methods put it on each attempt.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::InvalidRequest`] when a value cannot be written into the URL or a header,
+    /// or when the operation needs credentials the client was not given.
+    pub fn get_contacts_request(
+        &self,
+        params: &GetContactsParams,
+    ) -> Result<reqwest::Request, Error<GetContactsError>> {
+        let mut url = self.url(&["contacts", ""])?;
+        let mut query: Vec<(String, String)> = Vec::new();
+        crate::params::query(
+            &mut query,
+            "locationId",
+            &params.location_id,
+            "form",
+            true,
+        )?;
+        crate::params::query(
+            &mut query,
+            "startAfterId",
+            &params.start_after_id,
+            "form",
+            true,
+        )?;
+        crate::params::query(
+            &mut query,
+            "startAfter",
+            &params.start_after,
+            "form",
+            true,
+        )?;
+        crate::params::query(&mut query, "limit", &params.limit, "form", true)?;
+        crate::params::query(&mut query, "query", &params.query, "form", true)?;
+        if !query.is_empty() {
+            url.query_pairs_mut().extend_pairs(query);
+        }
+        let request = self
+            .http
+            .request(reqwest::Method::GET, url)
+            .header(reqwest::header::ACCEPT, "application/json")
+            .header("Version", "2021-07-28");
+        let mut request = request.build().map_err(crate::error::invalid_request)?;
+        self.credentials.authorize(&mut request, &[&[Scheme::Bearer]], "get_contacts")?;
+        Ok(request)
+    }
 }
 
 /// Decodes a response to [`Client::create_contact`]; the status code alone decides how the body is read.
@@ -542,6 +700,64 @@ pub fn decode_create_contact(
 /// Documented error bodies of [`Client::create_contact`], one variant per status.
 #[derive(Debug, Clone, PartialEq)]
 pub enum CreateContactError {
+    /// Status 400: The request was malformed or could not be accepted.
+    BadRequest(Box<BadRequest>),
+    /// Status 401: The access token was missing, invalid or lacked the required scope.
+    Unauthorized(Box<Unauthorized>),
+    /// Status 422: The request content failed validation. For contact creation the contact may nevertheless have been stored, so do not retry without checking first.
+    UnprocessableEntity(Box<UnprocessableEntity>),
+}
+
+/// Decodes a response to [`Client::get_contacts`]; the status code alone decides how the body is read.
+///
+/// # Errors
+///
+/// [`Error::Api`] for a documented error status, [`Error::RateLimited`] for 429, [`Error::UnexpectedStatus`] for any other status that is not a documented success, [`Error::Decode`] when the body does not match the type documented for its status.
+pub fn decode_get_contacts(
+    status: StatusCode,
+    headers: HeaderMap,
+    body: &[u8],
+) -> Result<ContactsPage, Error<GetContactsError>> {
+    match status.as_u16() {
+        200 => crate::error::decode_body(status, headers, body),
+        400 => {
+            Err(
+                crate::error::decode_error(
+                    status,
+                    headers,
+                    body,
+                    GetContactsError::BadRequest,
+                ),
+            )
+        }
+        401 => {
+            Err(
+                crate::error::decode_error(
+                    status,
+                    headers,
+                    body,
+                    GetContactsError::Unauthorized,
+                ),
+            )
+        }
+        422 => {
+            Err(
+                crate::error::decode_error(
+                    status,
+                    headers,
+                    body,
+                    GetContactsError::UnprocessableEntity,
+                ),
+            )
+        }
+        429 => Err(crate::error::rate_limited(status, headers, body)),
+        _ => Err(crate::error::unexpected_status(status, headers, body)),
+    }
+}
+
+/// Documented error bodies of [`Client::get_contacts`], one variant per status.
+#[derive(Debug, Clone, PartialEq)]
+pub enum GetContactsError {
     /// Status 400: The request was malformed or could not be accepted.
     BadRequest(Box<BadRequest>),
     /// Status 401: The access token was missing, invalid or lacked the required scope.

@@ -42,6 +42,10 @@ pub enum Error<E> {
     /// The client's [`TokenProvider`](crate::TokenProvider) could not supply a token, so
     /// the request was not sent.
     Credentials(crate::credentials::CredentialError),
+    /// A walk through pages stopped because the server's answers do not lead on: it gave
+    /// the same position twice, or a next page on another server. The pages before it
+    /// were returned.
+    Pagination(String),
 }
 
 /// Why a response body did not decode as its documented type.
@@ -168,6 +172,7 @@ impl<E> Error<E> {
             Error::Transport { state, .. } => *state,
             Error::InvalidRequest(_) => RequestState::NotSent,
             Error::Credentials(_) => RequestState::NotSent,
+            Error::Pagination(_) => RequestState::NotSent,
             Error::Api(_)
             | Error::UnexpectedStatus(_)
             | Error::RateLimited { .. }
@@ -192,6 +197,7 @@ impl<E> Error<E> {
             }
             Error::Transport { response: None, .. } | Error::InvalidRequest(_) => None,
             Error::Credentials(_) => None,
+            Error::Pagination(_) => None,
         }
     }
 
@@ -209,6 +215,7 @@ impl<E> Error<E> {
             Error::Transport { .. } => "the connection failed",
             Error::InvalidRequest(_) => "the request could not be built",
             Error::Credentials(_) => "no token",
+            Error::Pagination(_) => "the pages do not lead on",
         }
     }
 }
@@ -273,6 +280,9 @@ impl<E: fmt::Debug> fmt::Display for Error<E> {
                 write!(f, "the request could not be built: {reason}")
             }
             Error::Credentials(error) => write!(f, "no token to send: {error}"),
+            Error::Pagination(reason) => {
+                write!(f, "the walk through the pages stopped: {reason}")
+            }
         }
     }
 }

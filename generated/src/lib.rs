@@ -46,6 +46,12 @@ mod oauth;
 mod options;
 
 #[rustfmt::skip]
+mod paginate;
+
+#[rustfmt::skip]
+mod params;
+
+#[rustfmt::skip]
 mod response;
 
 #[cfg(feature = "webhook-signatures")]
@@ -67,6 +73,7 @@ pub use oauth::{
 };
 
 pub use options::{RequestOptions, IDEMPOTENCY_KEY};
+pub use paginate::{Items, Pages};
 pub use response::{RateLimit, SuccessResponse};
 
 #[cfg(feature = "webhook-signatures")]

@@ -262,6 +262,21 @@ pub struct ContactCustomField {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
+/// One page of a Sub-Account's contacts.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct ContactsPage {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub contacts: Option<Vec<Contact>>,
+    /// How many contacts match, in all pages.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub count: Option<f64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub meta: Option<PageMeta>,
+    /// Fields the API description does not list, kept as received and sent back as they are.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
 /// Fields accepted when creating a contact. Only `locationId` is mandatory.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct CreateContactRequest {
@@ -974,6 +989,64 @@ impl<'de> serde::Deserialize<'de> for DndStatus {
     }
 }
 
+/// Query, header and cookie parameters of \[`Client::get_contacts`\](crate::Client::get_contacts).
+#[derive(Debug, Clone, PartialEq)]
+pub struct GetContactsParams {
+    /// The Sub-Account whose contacts to list.
+    ///
+    /// Example: `"ve9EPM428h8vShlRW1KT"`
+    pub location_id: String,
+    /// The id of the last contact of the previous page.
+    pub start_after_id: Option<String>,
+    /// The creation time of the last contact of the previous page, in milliseconds since 1970.
+    pub start_after: Option<f64>,
+    /// How many contacts a page holds, at most 100.
+    pub limit: Option<i64>,
+    /// Only the contacts whose name, email or phone contain this text.
+    pub query: Option<String>,
+}
+
+impl GetContactsParams {
+    /// Creates the value from its required fields; every optional field starts unset.
+    pub fn new(location_id: impl Into<String>) -> Self {
+        Self {
+            location_id: location_id.into(),
+            start_after_id: None,
+            start_after: None,
+            limit: None,
+            query: None,
+        }
+    }
+
+    /// Sets `startAfterId`.
+    #[must_use]
+    pub fn start_after_id(mut self, value: impl Into<String>) -> Self {
+        self.start_after_id = Some(value.into());
+        self
+    }
+
+    /// Sets `startAfter`.
+    #[must_use]
+    pub fn start_after(mut self, value: impl Into<f64>) -> Self {
+        self.start_after = Some(value.into());
+        self
+    }
+
+    /// Sets `limit`.
+    #[must_use]
+    pub fn limit(mut self, value: impl Into<i64>) -> Self {
+        self.limit = Some(value.into());
+        self
+    }
+
+    /// Sets `query`.
+    #[must_use]
+    pub fn query(mut self, value: impl Into<String>) -> Self {
+        self.query = Some(value.into());
+        self
+    }
+}
+
 /// Do Not Disturb state for inbound communication.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct InboundDndSetting {
@@ -1091,6 +1164,42 @@ impl<'de> serde::Deserialize<'de> for InboundDndStatus {
         <String as serde::Deserialize>::deserialize(deserializer)
             .map(InboundDndStatus::from)
     }
+}
+
+/// Where the next page starts.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct PageMeta {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub total: Option<f64>,
+    #[serde(
+        rename = "nextPageUrl",
+        default,
+        skip_serializing_if = "Nullable::is_absent"
+    )]
+    pub next_page_url: Nullable<String>,
+    /// The id of this page's last contact; `null` on the last page.
+    #[serde(
+        rename = "startAfterId",
+        default,
+        skip_serializing_if = "Nullable::is_absent"
+    )]
+    pub start_after_id: Nullable<String>,
+    /// The creation time of this page's last contact, in milliseconds since 1970.
+    #[serde(rename = "startAfter", default, skip_serializing_if = "Nullable::is_absent")]
+    pub start_after: Nullable<f64>,
+    #[serde(
+        rename = "currentPage",
+        default,
+        skip_serializing_if = "Nullable::is_absent"
+    )]
+    pub current_page: Nullable<f64>,
+    #[serde(rename = "nextPage", default, skip_serializing_if = "Nullable::is_absent")]
+    pub next_page: Nullable<f64>,
+    #[serde(rename = "prevPage", default, skip_serializing_if = "Nullable::is_absent")]
+    pub prev_page: Nullable<f64>,
+    /// Fields the API description does not list, kept as received and sent back as they are.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
 /// Error body sent with HTTP 401 when the access token is missing, expired or otherwise not accepted.

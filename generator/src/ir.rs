@@ -228,6 +228,22 @@ pub enum Piece {
     Pagination,
     /// Checks webhook signatures, behind the crate's `webhook-signatures` feature.
     WebhookSignatures,
+    /// Pagination by cursors (`x-pagination`'s `cursor`).
+    PageCursor,
+    /// Pagination by offsets.
+    PageOffset,
+    /// Pagination by page numbers.
+    PageNumber,
+    /// Pagination by next-page URLs.
+    PageNextUrl,
+    /// Positions in query parameters.
+    PageQuery,
+    /// Positions in JSON body fields.
+    PageBody,
+    /// Positions read from a page's fields.
+    PageField,
+    /// Positions read from a page's last item.
+    PageLastItem,
 }
 
 impl Piece {
@@ -265,6 +281,14 @@ impl Piece {
             Piece::Tracing => "tracing",
             Piece::Pagination => "pagination",
             Piece::WebhookSignatures => "webhook-signatures",
+            Piece::PageCursor => "page-cursor",
+            Piece::PageOffset => "page-offset",
+            Piece::PageNumber => "page-number",
+            Piece::PageNextUrl => "page-next-url",
+            Piece::PageQuery => "page-query",
+            Piece::PageBody => "page-body",
+            Piece::PageField => "page-field",
+            Piece::PageLastItem => "page-last-item",
         }
     }
 }

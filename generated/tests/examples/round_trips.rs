@@ -431,26 +431,6 @@ fn unprocessable_entity_error_example() {
     round_trip::<String>("\"Unprocessable Entity\"");
 }
 
-/// The example at `#/components/requestBodies/CreateContact/content/application~1json/example`.
-#[test]
-fn create_contact_request_example() {
-    round_trip::<
-        CreateContactRequest,
-    >(
-        "{\"locationId\":\"ve9EPM428h8vShlRW1KT\",\"firstName\":\"Rosan\",\"lastName\":\"Deo\",\"name\":\"Rosan Deo\",\"email\":\"rosan@deos.com\",\"gender\":\"male\",\"phone\":\"+1 888-888-8888\",\"address1\":\"3535 1st St N\",\"city\":\"Dolomite\",\"state\":\"AL\",\"postalCode\":\"35061\",\"website\":\"https://www.tesla.com\",\"timezone\":\"America/Chihuahua\",\"dnd\":true,\"dndSettings\":{\"Call\":{\"status\":\"active\",\"message\":\"<string>\",\"code\":\"<string>\"},\"Email\":{\"status\":\"active\",\"message\":\"<string>\",\"code\":\"<string>\"},\"SMS\":{\"status\":\"active\",\"message\":\"<string>\",\"code\":\"<string>\"},\"WhatsApp\":{\"status\":\"active\",\"message\":\"<string>\",\"code\":\"<string>\"},\"GMB\":{\"status\":\"active\",\"message\":\"<string>\",\"code\":\"<string>\"},\"FB\":{\"status\":\"active\",\"message\":\"<string>\",\"code\":\"<string>\"}},\"inboundDndSettings\":{\"all\":{\"status\":\"active\",\"message\":\"<string>\"}},\"tags\":[\"nisi sint commodo amet\",\"consequat\"],\"customFields\":[{\"id\":\"6dvNaf7VhkQ9snc5vnjJ\",\"key\":\"my_custom_field\",\"field_value\":\"My Text\"}],\"source\":\"public api\",\"dateOfBirth\":\"1990-09-25\",\"country\":\"US\",\"companyName\":\"DGS VolMAX\",\"assignedTo\":\"y0BeYjuRIlDwsDcOHOJo\"}",
-    );
-}
-
-/// The example at `#/paths/~1contacts~1/post/responses/201/content/application~1json/example`.
-#[test]
-fn create_contact_response_example() {
-    round_trip::<
-        CreateContactResponse,
-    >(
-        "{\"contact\":{\"id\":\"seD4PfOuKoVMLkEZqohJ\",\"dateAdded\":\"2021-08-31T09:59:41.937Z\",\"dateUpdated\":\"2021-08-31T09:59:41.937Z\",\"deleted\":false,\"tags\":[\"nisi sint commodo amet\",\"consequat\"],\"type\":\"read\",\"customFields\":[{\"id\":\"MgobCB14YMVKuE4Ka8p1\",\"value\":\"name\"}],\"locationId\":\"ve9EPM428h8vShlRW1KT\",\"firstName\":\"rubika\",\"firstNameLowerCase\":\"rubika\",\"fullNameLowerCase\":\"rubika deo\",\"lastName\":\"Deo\",\"lastNameLowerCase\":\"deo\",\"email\":\"rubika@deos.com\",\"emailLowerCase\":\"rubika@deos.com\",\"bounceEmail\":false,\"unsubscribeEmail\":false,\"dnd\":true,\"dndSettings\":{\"Call\":{\"status\":\"active\",\"message\":\"<string>\",\"code\":\"<string>\"},\"Email\":{\"status\":\"active\",\"message\":\"<string>\",\"code\":\"<string>\"},\"SMS\":{\"status\":\"active\",\"message\":\"<string>\",\"code\":\"<string>\"},\"WhatsApp\":{\"status\":\"active\",\"message\":\"<string>\",\"code\":\"<string>\"},\"GMB\":{\"status\":\"active\",\"message\":\"<string>\",\"code\":\"<string>\"},\"FB\":{\"status\":\"active\",\"message\":\"<string>\",\"code\":\"<string>\"}},\"phone\":\"+18832327657\",\"address1\":\"3535 1st St N\",\"city\":\"ruDolomitebika\",\"state\":\"AL\",\"country\":\"US\",\"postalCode\":\"35061\",\"website\":\"https://www.tesla.com\",\"source\":\"public api\",\"companyName\":\"DGS VolMAX\",\"dateOfBirth\":\"Date format will be  YYYY-MM-DDTHH:mm:ss.sssZ and  Example 1990-09-25T00:00:00.000Z\",\"birthMonth\":8,\"birthDay\":25,\"lastSessionActivityAt\":\"2021-07-16T11:39:30.564Z\",\"offers\":[],\"products\":[],\"businessId\":\"641c094001436dbc2081e642\",\"assignedTo\":\"y0BeYjuRIlDwsDcOHOJo\"}}",
-    );
-}
-
 /// The example at `#/components/responses/BadRequest/content/application~1json/example`.
 #[test]
 fn bad_request_example() {
@@ -476,5 +456,25 @@ fn unprocessable_entity_example() {
         UnprocessableEntity,
     >(
         "{\"statusCode\":422,\"message\":[\"Unprocessable Entity\"],\"error\":\"Unprocessable Entity\"}",
+    );
+}
+
+/// The example at `#/components/requestBodies/CreateContact/content/application~1json/example`.
+#[test]
+fn create_contact_request_example() {
+    round_trip::<
+        CreateContactRequest,
+    >(
+        "{\"locationId\":\"ve9EPM428h8vShlRW1KT\",\"firstName\":\"Rosan\",\"lastName\":\"Deo\",\"name\":\"Rosan Deo\",\"email\":\"rosan@deos.com\",\"gender\":\"male\",\"phone\":\"+1 888-888-8888\",\"address1\":\"3535 1st St N\",\"city\":\"Dolomite\",\"state\":\"AL\",\"postalCode\":\"35061\",\"website\":\"https://www.tesla.com\",\"timezone\":\"America/Chihuahua\",\"dnd\":true,\"dndSettings\":{\"Call\":{\"status\":\"active\",\"message\":\"<string>\",\"code\":\"<string>\"},\"Email\":{\"status\":\"active\",\"message\":\"<string>\",\"code\":\"<string>\"},\"SMS\":{\"status\":\"active\",\"message\":\"<string>\",\"code\":\"<string>\"},\"WhatsApp\":{\"status\":\"active\",\"message\":\"<string>\",\"code\":\"<string>\"},\"GMB\":{\"status\":\"active\",\"message\":\"<string>\",\"code\":\"<string>\"},\"FB\":{\"status\":\"active\",\"message\":\"<string>\",\"code\":\"<string>\"}},\"inboundDndSettings\":{\"all\":{\"status\":\"active\",\"message\":\"<string>\"}},\"tags\":[\"nisi sint commodo amet\",\"consequat\"],\"customFields\":[{\"id\":\"6dvNaf7VhkQ9snc5vnjJ\",\"key\":\"my_custom_field\",\"field_value\":\"My Text\"}],\"source\":\"public api\",\"dateOfBirth\":\"1990-09-25\",\"country\":\"US\",\"companyName\":\"DGS VolMAX\",\"assignedTo\":\"y0BeYjuRIlDwsDcOHOJo\"}",
+    );
+}
+
+/// The example at `#/paths/~1contacts~1/post/responses/201/content/application~1json/example`.
+#[test]
+fn create_contact_response_example() {
+    round_trip::<
+        CreateContactResponse,
+    >(
+        "{\"contact\":{\"id\":\"seD4PfOuKoVMLkEZqohJ\",\"dateAdded\":\"2021-08-31T09:59:41.937Z\",\"dateUpdated\":\"2021-08-31T09:59:41.937Z\",\"deleted\":false,\"tags\":[\"nisi sint commodo amet\",\"consequat\"],\"type\":\"read\",\"customFields\":[{\"id\":\"MgobCB14YMVKuE4Ka8p1\",\"value\":\"name\"}],\"locationId\":\"ve9EPM428h8vShlRW1KT\",\"firstName\":\"rubika\",\"firstNameLowerCase\":\"rubika\",\"fullNameLowerCase\":\"rubika deo\",\"lastName\":\"Deo\",\"lastNameLowerCase\":\"deo\",\"email\":\"rubika@deos.com\",\"emailLowerCase\":\"rubika@deos.com\",\"bounceEmail\":false,\"unsubscribeEmail\":false,\"dnd\":true,\"dndSettings\":{\"Call\":{\"status\":\"active\",\"message\":\"<string>\",\"code\":\"<string>\"},\"Email\":{\"status\":\"active\",\"message\":\"<string>\",\"code\":\"<string>\"},\"SMS\":{\"status\":\"active\",\"message\":\"<string>\",\"code\":\"<string>\"},\"WhatsApp\":{\"status\":\"active\",\"message\":\"<string>\",\"code\":\"<string>\"},\"GMB\":{\"status\":\"active\",\"message\":\"<string>\",\"code\":\"<string>\"},\"FB\":{\"status\":\"active\",\"message\":\"<string>\",\"code\":\"<string>\"}},\"phone\":\"+18832327657\",\"address1\":\"3535 1st St N\",\"city\":\"ruDolomitebika\",\"state\":\"AL\",\"country\":\"US\",\"postalCode\":\"35061\",\"website\":\"https://www.tesla.com\",\"source\":\"public api\",\"companyName\":\"DGS VolMAX\",\"dateOfBirth\":\"Date format will be  YYYY-MM-DDTHH:mm:ss.sssZ and  Example 1990-09-25T00:00:00.000Z\",\"birthMonth\":8,\"birthDay\":25,\"lastSessionActivityAt\":\"2021-07-16T11:39:30.564Z\",\"offers\":[],\"products\":[],\"businessId\":\"641c094001436dbc2081e642\",\"assignedTo\":\"y0BeYjuRIlDwsDcOHOJo\"}}",
     );
 }

@@ -170,7 +170,7 @@ impl fmt::Debug for Token {
     }
 }
 
-#[cfg(all(feature = "token-provider", feature = "sends-credentials"))]
+#[cfg(all(feature = "token-provider", feature = "bearer"))]
 impl Token {
     /// The fixed token; `None` for one from a provider, which is put on at sending time.
     pub(crate) fn fixed(&self) -> Option<&Secret> {

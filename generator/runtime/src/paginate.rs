@@ -4,7 +4,9 @@
 //! page in turn. Both are `futures_core::Stream`s, and have `next_page`/`next_item` for
 //! callers without a stream library.
 
-use std::collections::{HashSet, VecDeque};
+#[cfg(any(feature = "page-cursor", feature = "page-next-url"))]
+use std::collections::HashSet;
+use std::collections::VecDeque;
 use std::future::Future;
 use std::pin::Pin;
 use std::task::{Context, Poll};
@@ -16,14 +18,20 @@ use crate::error::{DecodeError, Error, ErrorResponse};
 use crate::response::SuccessResponse;
 
 /// Where a request carries a position: a query parameter or a field of its JSON body.
+#[cfg(any(feature = "page-query", feature = "page-body"))]
 pub(crate) enum Target {
+    #[cfg(feature = "page-query")]
     Query(&'static str),
+    #[cfg(feature = "page-body")]
     Body(&'static str),
 }
 
 /// A value in a page's JSON body: at a JSON pointer from its root, or from its last item.
+#[cfg(any(feature = "page-field", feature = "page-last-item"))]
 pub(crate) enum Field {
+    #[cfg(feature = "page-field")]
     Page(&'static str),
+    #[cfg(feature = "page-last-item")]
     LastItem(&'static str),
 }
 
@@ -31,12 +39,16 @@ pub(crate) enum Field {
 pub(crate) enum Scheme {
     /// Each target takes the value of its field (a cursor, an id and a date, a
     /// search-after list); none of them set means there is no next page.
+    #[cfg(feature = "page-cursor")]
     Cursor(&'static [(Target, Field)]),
     /// The target grows by the number of items received.
+    #[cfg(feature = "page-offset")]
     Offset(Target),
     /// The target grows by one, from `first` when the first request does not set it.
+    #[cfg(feature = "page-number")]
     Page { target: Target, first: u64 },
     /// The field holds the URL of the next page.
+    #[cfg(feature = "page-next-url")]
     NextUrl(Field),
 }
 
@@ -71,6 +83,7 @@ pub struct Pages<'a, T, E> {
     next: Option<Result<reqwest::Request, Error<E>>>,
     /// The page on its way, and a copy of its request to make the next one from.
     in_flight: Option<(PageFuture<'a, T, E>, Option<reqwest::Request>)>,
+    #[cfg(any(feature = "page-cursor", feature = "page-next-url"))]
     positions: HashSet<String>,
     items_seen: u64,
     pages: u64,
@@ -90,6 +103,7 @@ impl<'a, T, E> Pages<'a, T, E> {
             fetch: Box::new(fetch),
             next: Some(first),
             in_flight: None,
+            #[cfg(any(feature = "page-cursor", feature = "page-next-url"))]
             positions: HashSet::new(),
             items_seen: 0,
             pages: 0,
@@ -164,9 +178,13 @@ impl<'a, T, E> Pages<'a, T, E> {
         let items = json.pointer(self.plan.items).and_then(Value::as_array);
         let count = items.map_or(0, Vec::len) as u64;
         self.items_seen += count;
+        #[cfg(feature = "page-last-item")]
         let last = items.and_then(|items| items.last());
+        #[cfg(any(feature = "page-cursor", feature = "page-next-url"))]
         let read = |field: &Field| match field {
+            #[cfg(feature = "page-field")]
             Field::Page(pointer) => json.pointer(pointer),
+            #[cfg(feature = "page-last-item")]
             Field::LastItem(pointer) => last.and_then(|item| item.pointer(pointer)),
         };
         if let Some(pointer) = self.plan.has_more {
@@ -179,6 +197,7 @@ impl<'a, T, E> Pages<'a, T, E> {
             return Ok(None);
         }
         match &self.plan.scheme {
+            #[cfg(feature = "page-cursor")]
             Scheme::Cursor(fields) => {
                 let values: Vec<Option<&Value>> =
                     fields.iter().map(|(_, field)| read(field).filter(|v| is_set(v))).collect();
@@ -190,6 +209,7 @@ impl<'a, T, E> Pages<'a, T, E> {
                     set(&mut request, target, value.cloned())?;
                 }
             }
+            #[cfg(feature = "page-offset")]
             Scheme::Offset(target) => {
                 if count == 0 {
                     return Ok(None);
@@ -197,6 +217,7 @@ impl<'a, T, E> Pages<'a, T, E> {
                 let offset = get_number(&request, target).unwrap_or(0) + count;
                 set(&mut request, target, Some(Value::from(offset)))?;
             }
+            #[cfg(feature = "page-number")]
             Scheme::Page { target, first } => {
                 if count == 0 {
                     return Ok(None);
@@ -204,6 +225,7 @@ impl<'a, T, E> Pages<'a, T, E> {
                 let number = get_number(&request, target).unwrap_or(*first) + 1;
                 set(&mut request, target, Some(Value::from(number)))?;
             }
+            #[cfg(feature = "page-next-url")]
             Scheme::NextUrl(field) => {
                 let Some(text) = read(field).and_then(Value::as_str).filter(|t| !t.trim().is_empty()) else {
                     return Ok(None);
@@ -225,6 +247,7 @@ impl<'a, T, E> Pages<'a, T, E> {
     }
 
     /// Fails when the server gave `position` before: the walk would go round forever.
+    #[cfg(any(feature = "page-cursor", feature = "page-next-url"))]
     fn first_time(&mut self, position: String) -> Result<(), Error<E>> {
         if self.positions.insert(position.clone()) {
             return Ok(());
@@ -363,6 +386,7 @@ fn decoded<T>(page: RawPage<T>) -> SuccessResponse<T> {
 }
 
 /// Whether a position is given: not `null`, not empty.
+#[cfg(feature = "page-cursor")]
 fn is_set(value: &Value) -> bool {
     match value {
         Value::Null => false,
@@ -373,20 +397,25 @@ fn is_set(value: &Value) -> bool {
 }
 
 /// The number `target` holds in `request`, when it holds one.
+#[cfg(any(feature = "page-offset", feature = "page-number"))]
 fn get_number(request: &reqwest::Request, target: &Target) -> Option<u64> {
     match target {
+        #[cfg(feature = "page-query")]
         Target::Query(name) => request
             .url()
             .query_pairs()
             .find(|(key, _)| key == name)
             .and_then(|(_, value)| value.parse().ok()),
+        #[cfg(feature = "page-body")]
         Target::Body(name) => json_body(request)?.get(*name)?.as_u64(),
     }
 }
 
 /// Sets `target` of `request` to `value`, or removes it.
+#[cfg(any(feature = "page-cursor", feature = "page-offset", feature = "page-number"))]
 fn set<E>(request: &mut reqwest::Request, target: &Target, value: Option<Value>) -> Result<(), Error<E>> {
     match target {
+        #[cfg(feature = "page-query")]
         Target::Query(name) => {
             let mut pairs: Vec<(String, String)> = request
                 .url()
@@ -413,6 +442,7 @@ fn set<E>(request: &mut reqwest::Request, target: &Target, value: Option<Value>)
                 url.query_pairs_mut().clear().extend_pairs(pairs);
             }
         }
+        #[cfg(feature = "page-body")]
         Target::Body(name) => {
             let mut body = json_body(request).unwrap_or_default();
             match value {
@@ -429,6 +459,7 @@ fn set<E>(request: &mut reqwest::Request, target: &Target, value: Option<Value>)
 }
 
 /// The request's body as a JSON object, when it is one.
+#[cfg(feature = "page-body")]
 fn json_body(request: &reqwest::Request) -> Option<serde_json::Map<String, Value>> {
     let bytes = request.body()?.as_bytes()?;
     match serde_json::from_slice(bytes).ok()? {

@@ -243,7 +243,7 @@ impl<'a> Call<'a> {
     }
 
     /// Puts a token from `provider` on each attempt, and renews it once on a 401.
-    #[cfg(all(feature = "token-provider", feature = "sends-credentials"))]
+    #[cfg(all(feature = "token-provider", feature = "bearer"))]
     #[must_use]
     pub(crate) fn with_token(mut self, provider: Option<Arc<dyn TokenProvider>>) -> Self {
         self.token = provider;

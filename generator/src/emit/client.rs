@@ -133,10 +133,11 @@ fn emit_credentials(api: &Api) -> TokenStream {
         }
     });
     let provider = api.runtime.has(Piece::TokenProvider).then(|| {
+        let bearer = gate_attr(&api.runtime.gate(Piece::Bearer));
         quote! {
             /// The provider whose token goes on each attempt of a request, when the
             /// alternative of `security` the client uses has one.
-            #security
+            #bearer
             fn provider(&self, security: &[&[Scheme]]) -> Option<std::sync::Arc<dyn crate::credentials::TokenProvider>> {
                 self.choose(security)?.iter().find_map(|scheme| match scheme {
                     #(#provider_arms)*

@@ -4,7 +4,8 @@
 
 use crate::ir::{
     Api, BaseUrl, BodyKind, CredentialKind, Docs, Gate, KeyLocation, ModelKind, Operation,
-    ParameterLocation, Piece, Presence, ResponseBody, Runtime, TypeRef, Usage,
+    PageField, PageScheme, PageTarget, ParameterLocation, Piece, Presence, ResponseBody, Runtime,
+    TypeRef, Usage,
 };
 
 /// The runtime pieces and reqwest features of the crate; with tag features, the gate of
@@ -66,6 +67,26 @@ pub(super) fn decide(api: &mut Api) {
     runtime.pieces.insert(Piece::Tracing);
     runtime.gates.insert(Piece::Tracing, user_feature(Piece::Tracing));
     api.runtime = runtime;
+}
+
+/// The runtime pieces a pagination scheme uses.
+fn page_pieces(scheme: &PageScheme) -> Vec<Piece> {
+    let target = |target: &PageTarget| match target {
+        PageTarget::Query(_) => Piece::PageQuery,
+        PageTarget::Body(_) => Piece::PageBody,
+    };
+    let field = |field: &PageField| match field {
+        PageField::Page(_) => Piece::PageField,
+        PageField::LastItem(_) => Piece::PageLastItem,
+    };
+    match scheme {
+        PageScheme::Cursor(pairs) => std::iter::once(Piece::PageCursor)
+            .chain(pairs.iter().flat_map(|(t, f)| [target(t), field(f)]))
+            .collect(),
+        PageScheme::Offset(t) => vec![Piece::PageOffset, target(t)],
+        PageScheme::Page { target: t, .. } => vec![Piece::PageNumber, target(t)],
+        PageScheme::NextUrl(f) => vec![Piece::PageNextUrl, field(f)],
+    }
 }
 
 /// The gate of a piece that the crate's Cargo feature of the same name turns on.
@@ -137,8 +158,11 @@ fn needs(api: &Api, unit: &Unit) -> Runtime {
         if operation.stream_fn.is_some() {
             add(Piece::Stream);
         }
-        if operation.pagination.is_some() {
+        if let Some(pagination) = &operation.pagination {
             add(Piece::Pagination);
+            for piece in page_pieces(&pagination.scheme) {
+                add(piece);
+            }
         }
         if !operation.security.is_empty() {
             add(Piece::SendsCredentials);
