@@ -132,7 +132,11 @@ impl RetryPolicy {
                 {
                     return None;
                 }
-                match rate_limit.retry_after.or(rate_limit.burst_interval) {
+                match rate_limit
+                    .retry_after
+                    .or(rate_limit.reset)
+                    .or(rate_limit.burst_interval)
+                {
                     Some(asked) if asked > self.max_delay => None,
                     Some(asked) => Some(asked.max(backoff)),
                     None => Some(backoff),

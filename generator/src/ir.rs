@@ -32,6 +32,10 @@ pub struct Api {
     /// How the API signs the webhooks it sends (`info.x-webhook-signatures`): the current
     /// signature first, then a legacy one.
     pub webhook_signatures: Vec<WebhookSignature>,
+    /// Whether the API sends HighLevel's rate-limit headers (`X-RateLimit-Max`, ...) rather
+    /// than the standard `RateLimit` ones: its responses document them, or
+    /// `info.x-rate-limit-headers` is `highlevel`.
+    pub highlevel_rate_limit: bool,
     /// The crate documentation's example: imports and lines of a compiled `no_run` block.
     pub usage: Usage,
     /// The Cargo features that each compile one tag's operations, when the API has
@@ -244,6 +248,8 @@ pub enum Piece {
     PageField,
     /// Positions read from a page's last item.
     PageLastItem,
+    /// HighLevel's rate-limit headers instead of the standard ones.
+    HighLevelRateLimit,
 }
 
 impl Piece {
@@ -289,6 +295,7 @@ impl Piece {
             Piece::PageBody => "page-body",
             Piece::PageField => "page-field",
             Piece::PageLastItem => "page-last-item",
+            Piece::HighLevelRateLimit => "highlevel-rate-limit",
         }
     }
 }

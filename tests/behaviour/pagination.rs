@@ -275,3 +275,37 @@ async fn has_more_false_ends_a_skip_walk() {
     assert_eq!(ids(items, |u: &SearchUsersResponseUsersItem| u.id.clone()).await, ["u1"]);
     assert_eq!(requests(&server).await.len(), 1);
 }
+
+#[tokio::test]
+async fn an_api_without_highlevels_headers_has_the_standard_rate_limit_read() {
+    let server = MockServer::start().await;
+    Mock::given(path("/invoices/"))
+        .respond_with(
+            ok(json!({"invoices": []}))
+                .insert_header("ratelimit-limit", "100")
+                .insert_header("ratelimit-remaining", "0")
+                .insert_header("ratelimit-reset", "7")
+                .insert_header("x-ratelimit-max", "5"),
+        )
+        .mount(&server)
+        .await;
+    Mock::given(path("/users/search"))
+        .respond_with(ok(json!({"users": []})).insert_header("ratelimit", "\"default\";r=3;t=12"))
+        .mount(&server)
+        .await;
+    let client = client(&server);
+    let invoices = client
+        .list_invoices_with_response(&ListInvoicesParams::default())
+        .await
+        .expect("answered");
+    let limit = invoices.rate_limit;
+    assert_eq!((limit.burst_limit, limit.burst_remaining), (Some(100), Some(0)), "{limit:?}");
+    assert_eq!(limit.reset, Some(std::time::Duration::from_secs(7)));
+    assert_eq!(limit.delay(), Some(std::time::Duration::from_secs(7)));
+    let users = client
+        .search_users_with_response(&SearchUsersParams::default())
+        .await
+        .expect("answered");
+    assert_eq!(users.rate_limit.burst_remaining, Some(3));
+    assert_eq!(users.rate_limit.reset, Some(std::time::Duration::from_secs(12)));
+}

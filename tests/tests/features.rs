@@ -178,7 +178,9 @@ fn one_tag_or_none_means_no_features() {
         // Only the crate's own optional features gate runtime pieces.
         let gated: Vec<_> = api.runtime.gates.keys().collect();
         assert!(
-            gated.iter().all(|piece| matches!(piece, Piece::Tracing | Piece::Oauth)),
+            gated
+                .iter()
+                .all(|piece| matches!(piece, Piece::Tracing | Piece::Oauth)),
             "{fixture}: {gated:?}"
         );
     }

@@ -34,7 +34,9 @@ fn created() -> ResponseTemplate {
 }
 
 fn client_with(credentials: Credentials, server: &MockServer) -> Client {
-    let http = Client::http_client_builder().build().expect("reqwest client");
+    let http = Client::http_client_builder()
+        .build()
+        .expect("reqwest client");
     Client::with_http_client(credentials, http)
         .expect("client")
         .with_base_url(server.uri().parse().expect("URL"))
@@ -132,7 +134,11 @@ async fn with_response_returns_status_headers_rate_limit_and_attempts() {
     assert_eq!(response.rate_limit.burst_remaining, Some(97));
     assert_eq!(response.attempts, 1);
     assert_eq!(
-        response.body.contact.and_then(|contact| contact.id).as_deref(),
+        response
+            .body
+            .contact
+            .and_then(|contact| contact.id)
+            .as_deref(),
         Some("c1")
     );
 }
@@ -192,7 +198,9 @@ fn read_request(stream: &mut std::net::TcpStream) -> String {
 #[tokio::test]
 async fn a_post_with_an_idempotency_key_is_sent_again_with_the_same_key() {
     let (base, heads) = dropping_server(1);
-    let http = Client::http_client_builder().build().expect("reqwest client");
+    let http = Client::http_client_builder()
+        .build()
+        .expect("reqwest client");
     let client = Client::with_http_client(TOKEN, http)
         .expect("client")
         .with_base_url(base.parse().expect("URL"))
@@ -212,7 +220,9 @@ async fn a_post_with_an_idempotency_key_is_sent_again_with_the_same_key() {
 #[tokio::test]
 async fn a_post_without_a_key_that_may_have_been_sent_is_not_sent_again() {
     let (base, heads) = dropping_server(1);
-    let http = Client::http_client_builder().build().expect("reqwest client");
+    let http = Client::http_client_builder()
+        .build()
+        .expect("reqwest client");
     let client = Client::with_http_client(TOKEN, http)
         .expect("client")
         .with_base_url(base.parse().expect("URL"))
@@ -360,7 +370,10 @@ async fn token_endpoint(server: &MockServer, delay: Duration) {
         .await;
     Mock::given(method("POST"))
         .and(path("/contacts/"))
-        .and(header("authorization", format!("Bearer {NEW_ACCESS_TOKEN}").as_str()))
+        .and(header(
+            "authorization",
+            format!("Bearer {NEW_ACCESS_TOKEN}").as_str(),
+        ))
         .respond_with(created())
         .mount(server)
         .await;
@@ -375,8 +388,12 @@ fn refreshing(
     server: &MockServer,
     save: impl Fn(TokenSet) -> Result<(), String> + Send + Sync + 'static,
 ) -> RefreshingToken {
-    let endpoint = format!("{}/oauth/token", server.uri()).parse().expect("URL");
-    let http = Client::http_client_builder().build().expect("reqwest client");
+    let endpoint = format!("{}/oauth/token", server.uri())
+        .parse()
+        .expect("URL");
+    let http = Client::http_client_builder()
+        .build()
+        .expect("reqwest client");
     let save = Arc::new(save);
     RefreshingToken::builder(endpoint, "app-client-id", CLIENT_SECRET, REFRESH_TOKEN)
         // Expired a minute ago.
@@ -394,29 +411,42 @@ async fn fifty_calls_with_an_expired_token_cause_one_renewal_saved_before_use() 
     token_endpoint(&server, Duration::from_millis(100)).await;
     let saved: Arc<Mutex<Vec<String>>> = Arc::default();
     let (saved_by_callback, watched) = (saved.clone(), server.clone());
-    let endpoint = format!("{}/oauth/token", server.uri()).parse().expect("URL");
-    let http = Client::http_client_builder().build().expect("reqwest client");
-    let provider = RefreshingToken::builder(endpoint, "app-client-id", CLIENT_SECRET, REFRESH_TOKEN)
-        .access_token(TOKEN, Some(SystemTime::now() - Duration::from_secs(60)))
-        .param("user_type", "Location")
-        .build(http, move |set: TokenSet| {
-            let (saved, watched) = (saved_by_callback.clone(), watched.clone());
-            async move {
-                // Nothing may have used the new access token before it is saved.
-                let used = requests_to(&watched, "/contacts/")
-                    .await
-                    .iter()
-                    .filter(|request| bearer_of(request).contains(NEW_ACCESS_TOKEN))
-                    .count();
-                if used > 0 {
-                    return Err(format!("{used} requests used the new token before it was saved"));
+    let endpoint = format!("{}/oauth/token", server.uri())
+        .parse()
+        .expect("URL");
+    let http = Client::http_client_builder()
+        .build()
+        .expect("reqwest client");
+    let provider =
+        RefreshingToken::builder(endpoint, "app-client-id", CLIENT_SECRET, REFRESH_TOKEN)
+            .access_token(TOKEN, Some(SystemTime::now() - Duration::from_secs(60)))
+            .param("user_type", "Location")
+            .build(http, move |set: TokenSet| {
+                let (saved, watched) = (saved_by_callback.clone(), watched.clone());
+                async move {
+                    // Nothing may have used the new access token before it is saved.
+                    let used = requests_to(&watched, "/contacts/")
+                        .await
+                        .iter()
+                        .filter(|request| bearer_of(request).contains(NEW_ACCESS_TOKEN))
+                        .count();
+                    if used > 0 {
+                        return Err(format!(
+                            "{used} requests used the new token before it was saved"
+                        ));
+                    }
+                    let refresh = set.refresh_token.as_ref().ok_or("no new refresh token")?;
+                    saved
+                        .lock()
+                        .unwrap()
+                        .push(refresh.expose_secret().to_string());
+                    Ok(())
                 }
-                let refresh = set.refresh_token.as_ref().ok_or("no new refresh token")?;
-                saved.lock().unwrap().push(refresh.expose_secret().to_string());
-                Ok(())
-            }
-        });
-    let client = client_with(Credentials::new().bearer_provider(provider.clone()), &server);
+            });
+    let client = client_with(
+        Credentials::new().bearer_provider(provider.clone()),
+        &server,
+    );
     let mut calls = tokio::task::JoinSet::new();
     for _ in 0..50 {
         let client = client.clone();
@@ -444,7 +474,13 @@ async fn fifty_calls_with_an_expired_token_cause_one_renewal_saved_before_use() 
         .iter()
         .all(|request| bearer_of(request) == format!("Bearer {NEW_ACCESS_TOKEN}")));
     let shown = format!("{provider:?} {client:?}");
-    for secret in [TOKEN, NEW_ACCESS_TOKEN, REFRESH_TOKEN, NEW_REFRESH_TOKEN, CLIENT_SECRET] {
+    for secret in [
+        TOKEN,
+        NEW_ACCESS_TOKEN,
+        REFRESH_TOKEN,
+        NEW_REFRESH_TOKEN,
+        CLIENT_SECRET,
+    ] {
         assert!(!shown.contains(secret), "{shown}");
     }
 }
@@ -473,7 +509,10 @@ async fn a_failing_save_is_an_error_and_the_new_token_is_not_used_until_saved() 
     assert!(requests_to(&server, "/contacts/").await.is_empty());
     // The next call saves the same tokens again instead of renewing with the old refresh
     // token, which the server no longer accepts.
-    client.create_contact(&body()).await.expect("saved, then sent");
+    client
+        .create_contact(&body())
+        .await
+        .expect("saved, then sent");
     assert_eq!(requests_to(&server, "/oauth/token").await.len(), 1);
     assert_eq!(attempts.load(Ordering::SeqCst), 2);
 }
@@ -492,7 +531,10 @@ async fn a_refused_renewal_says_why_without_a_secret() {
     let client = client_with(Credentials::new().bearer_provider(provider), &server);
     let error = client.create_contact(&body()).await.expect_err("refused");
     let shown = format!("{error} {error:?}");
-    assert!(shown.contains("invalid_grant") && shown.contains("revoked"), "{shown}");
+    assert!(
+        shown.contains("invalid_grant") && shown.contains("revoked"),
+        "{shown}"
+    );
     for secret in [REFRESH_TOKEN, CLIENT_SECRET, TOKEN] {
         assert!(!shown.contains(secret), "{shown}");
     }
@@ -502,8 +544,12 @@ async fn a_refused_renewal_says_why_without_a_secret() {
 async fn a_401_with_a_fresh_token_renews_it_once() {
     let server = MockServer::start().await;
     token_endpoint(&server, Duration::ZERO).await;
-    let endpoint = format!("{}/oauth/token", server.uri()).parse().expect("URL");
-    let http = Client::http_client_builder().build().expect("reqwest client");
+    let endpoint = format!("{}/oauth/token", server.uri())
+        .parse()
+        .expect("URL");
+    let http = Client::http_client_builder()
+        .build()
+        .expect("reqwest client");
     // The app believes its token lasts another hour; the server revoked it.
     let provider = RefreshingToken::builder(endpoint, "id", CLIENT_SECRET, REFRESH_TOKEN)
         .access_token(TOKEN, Some(SystemTime::now() + Duration::from_secs(3600)))
@@ -576,7 +622,12 @@ async fn traces_name_the_operation_status_and_attempts_and_no_secret() {
         assert!(text.contains(wanted), "{wanted} in:\n{text}");
     }
     assert_no_token("traces", &text);
-    for secret in ["hdr-SECRET-h1", "idem-SECRET-k1", "Rosan", "ve9EPM428h8vShlRW1KT"] {
+    for secret in [
+        "hdr-SECRET-h1",
+        "idem-SECRET-k1",
+        "Rosan",
+        "ve9EPM428h8vShlRW1KT",
+    ] {
         assert!(!text.contains(secret), "{secret} in:\n{text}");
     }
 }

@@ -10,7 +10,7 @@
 //! - a file's *corpus name* is its path under `apps/` without the extension
 //!   (`contacts`, `v3/contacts-v3`); its crate is `hl-` + the corpus name with `/` as `-`
 //!   (`hl-contacts`, `hl-v3-contacts-v3`), and its overlay, applied when present, is
-//!   `spec/overlays/highlevel/<corpus name>.yaml`;
+//!   `spec/overlays/highlevel/<corpus name>.yaml`, after `every-file.yaml` beside it;
 //! - `$ref` rewrites per folder come from [`FOLDER_REWRITES`].
 
 use std::collections::{BTreeMap, BTreeSet};
@@ -34,6 +34,8 @@ const LARGE_SPEC_BYTES: u64 = 1024 * 1024;
 pub const DEFAULT_FOLDERS: &[&str] = &["apps", "apps/v3"];
 /// Where per-file overlays live, relative to the project root.
 pub const OVERLAYS: &str = "spec/overlays/highlevel";
+/// The overlay applied to every HighLevel file before its own, in [`OVERLAYS`].
+const EVERY_FILE: &str = "every-file.yaml";
 /// Where the overlays of a folder of spec folders live: `spec/overlays/<folder>/`.
 const OVERLAYS_ROOT: &str = "spec/overlays";
 /// The folder whose files get crates named without a sub-folder part.
@@ -181,6 +183,12 @@ pub fn discover(
         };
         overlay_dirs.insert(overlay_dir.clone());
 
+        // HighLevel's files share what they all leave out.
+        let every_file: Option<PathBuf> = Some(overlays_root.join(EVERY_FILE))
+            .filter(|path| dir.starts_with(&highlevel) && path.is_file());
+        if let Some(path) = &every_file {
+            wanted_overlays.insert(path.clone());
+        }
         let mut files: Vec<PathBuf> = std::fs::read_dir(dir)
             .map_err(|e| format!("{}: {e}", dir.display()))?
             .filter_map(|entry| entry.ok().map(|e| e.path()))
@@ -207,7 +215,11 @@ pub fn discover(
                 label: format!("{folder}/{file_name}"),
                 crate_name: crate_name(&corpus_name),
                 options: generator::load::LoadOptions {
-                    overlays: overlay.is_file().then_some(overlay).into_iter().collect(),
+                    overlays: every_file
+                        .iter()
+                        .cloned()
+                        .chain(overlay.is_file().then_some(overlay))
+                        .collect(),
                     ref_root: Some(dir_ref_root.clone()),
                     ref_rewrites: rewrites.clone(),
                 },

@@ -55,7 +55,8 @@ impl fmt::Debug for TokenSet {
     }
 }
 
-type SaveFuture = Pin<Box<dyn Future<Output = Result<(), Box<dyn std::error::Error + Send + Sync>>> + Send>>;
+type SaveFuture =
+    Pin<Box<dyn Future<Output = Result<(), Box<dyn std::error::Error + Send + Sync>>> + Send>>;
 type Save = Box<dyn Fn(TokenSet) -> SaveFuture + Send + Sync>;
 
 /// A [`TokenProvider`] for an OAuth 2.0 app: it holds an access token and a refresh token,
@@ -155,9 +156,7 @@ impl RefreshingToken {
             self.save(&mut state, unsaved).await?;
         }
         if let Some((token, expires)) = &state.access {
-            let fresh = expires.is_none_or(|expires| {
-                Instant::now() + self.inner.ahead < expires
-            });
+            let fresh = expires.is_none_or(|expires| Instant::now() + self.inner.ahead < expires);
             if fresh {
                 return Ok(token.clone());
             }
@@ -196,7 +195,12 @@ impl RefreshingToken {
             form.push(("client_id", &inner.client_id));
             form.push(("client_secret", inner.client_secret.expose()));
         }
-        form.extend(inner.params.iter().map(|(name, value)| (name.as_str(), value.as_str())));
+        form.extend(
+            inner
+                .params
+                .iter()
+                .map(|(name, value)| (name.as_str(), value.as_str())),
+        );
         let mut request = inner
             .http
             .post(inner.endpoint.clone())
@@ -231,14 +235,16 @@ impl RefreshingToken {
 }
 
 /// The token set of a successful answer (RFC 6749, section 5.1).
-fn token_set(mut answer: Map<String, Value>, received_at: SystemTime) -> Result<TokenSet, CredentialError> {
+fn token_set(
+    mut answer: Map<String, Value>,
+    received_at: SystemTime,
+) -> Result<TokenSet, CredentialError> {
     let mut secret = |name: &str| match answer.remove(name) {
         Some(Value::String(value)) if !value.is_empty() => Some(Secret::new(value)),
         _ => None,
     };
-    let access_token = secret("access_token").ok_or_else(|| {
-        CredentialError::new("the token endpoint's answer has no `access_token`")
-    })?;
+    let access_token = secret("access_token")
+        .ok_or_else(|| CredentialError::new("the token endpoint's answer has no `access_token`"))?;
     let refresh_token = secret("refresh_token");
     // Some servers send the number as a string.
     let expires_in = match answer.get("expires_in") {
@@ -260,7 +266,11 @@ impl RefreshingTokenBuilder {
     /// The access token the app holds now, and when it expires (`None` when unknown: it is
     /// then used until the server rejects it). Without one, the first request renews.
     #[must_use]
-    pub fn access_token(mut self, token: impl Into<String>, expires_at: Option<SystemTime>) -> Self {
+    pub fn access_token(
+        mut self,
+        token: impl Into<String>,
+        expires_at: Option<SystemTime>,
+    ) -> Self {
         self.access = Some((Secret::new(token), expires_at));
         self
     }
@@ -339,7 +349,11 @@ impl TokenProvider for RefreshingToken {
         Box::pin(async move {
             let mut state = self.inner.state.lock().await;
             // Another request may have renewed it already.
-            if state.access.as_ref().is_some_and(|(token, _)| *token == rejected) {
+            if state
+                .access
+                .as_ref()
+                .is_some_and(|(token, _)| *token == rejected)
+            {
                 state.access = None;
             }
             Ok(())

@@ -122,10 +122,16 @@ mod tests {
     fn later_options_win_and_headers_add_up() {
         let first = RequestOptions::new()
             .timeout(Duration::from_secs(1))
-            .header(HeaderName::from_static("x-a"), HeaderValue::from_static("1"))
+            .header(
+                HeaderName::from_static("x-a"),
+                HeaderValue::from_static("1"),
+            )
             .idempotency_key("k1");
         let later = RequestOptions::new()
-            .header(HeaderName::from_static("x-b"), HeaderValue::from_static("2"))
+            .header(
+                HeaderName::from_static("x-b"),
+                HeaderValue::from_static("2"),
+            )
             .idempotency_key("k2");
         let merged = first.merged(&later);
         assert_eq!(merged.timeout, Some(Duration::from_secs(1)));
@@ -143,7 +149,10 @@ mod tests {
             .idempotency_key("order-77");
         let shown = format!("{options:?}");
         assert!(shown.contains("x-secret"), "{shown}");
-        assert!(!shown.contains("hunter2") && !shown.contains("order-77"), "{shown}");
+        assert!(
+            !shown.contains("hunter2") && !shown.contains("order-77"),
+            "{shown}"
+        );
     }
 
     #[test]

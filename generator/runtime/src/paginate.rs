@@ -173,7 +173,11 @@ impl<'a, T, E> Pages<'a, T, E> {
 
     /// The request for the page after `page`, which answered `request`; `None` when
     /// `page` is the last.
-    fn after(&mut self, mut request: reqwest::Request, page: &RawPage<T>) -> Result<Option<reqwest::Request>, Error<E>> {
+    fn after(
+        &mut self,
+        mut request: reqwest::Request,
+        page: &RawPage<T>,
+    ) -> Result<Option<reqwest::Request>, Error<E>> {
         let json = &page.body.1;
         let items = json.pointer(self.plan.items).and_then(Value::as_array);
         let count = items.map_or(0, Vec::len) as u64;
@@ -192,15 +196,20 @@ impl<'a, T, E> Pages<'a, T, E> {
                 return Ok(None);
             }
         }
-        let total = self.plan.total.and_then(|pointer| json.pointer(pointer)?.as_u64());
+        let total = self
+            .plan
+            .total
+            .and_then(|pointer| json.pointer(pointer)?.as_u64());
         if total.is_some_and(|total| self.items_seen >= total) {
             return Ok(None);
         }
         match &self.plan.scheme {
             #[cfg(feature = "page-cursor")]
             Scheme::Cursor(fields) => {
-                let values: Vec<Option<&Value>> =
-                    fields.iter().map(|(_, field)| read(field).filter(|v| is_set(v))).collect();
+                let values: Vec<Option<&Value>> = fields
+                    .iter()
+                    .map(|(_, field)| read(field).filter(|v| is_set(v)))
+                    .collect();
                 if values.iter().all(Option::is_none) {
                     return Ok(None);
                 }
@@ -227,11 +236,16 @@ impl<'a, T, E> Pages<'a, T, E> {
             }
             #[cfg(feature = "page-next-url")]
             Scheme::NextUrl(field) => {
-                let Some(text) = read(field).and_then(Value::as_str).filter(|t| !t.trim().is_empty()) else {
+                let Some(text) = read(field)
+                    .and_then(Value::as_str)
+                    .filter(|t| !t.trim().is_empty())
+                else {
                     return Ok(None);
                 };
                 let next = request.url().join(text.trim()).map_err(|error| {
-                    Error::Pagination(format!("the next page's URL `{text}` is not a URL: {error}"))
+                    Error::Pagination(format!(
+                        "the next page's URL `{text}` is not a URL: {error}"
+                    ))
                 })?;
                 if next.origin() != request.url().origin() {
                     return Err(Error::Pagination(format!(
@@ -266,7 +280,8 @@ impl<T, E> futures_core::Stream for Pages<'_, T, E> {
     type Item = Result<SuccessResponse<T>, Error<E>>;
 
     fn poll_next(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
-        self.poll_page(cx).map(|page| page.map(|page| page.map(decoded)))
+        self.poll_page(cx)
+            .map(|page| page.map(|page| page.map(decoded)))
     }
 }
 
@@ -368,7 +383,8 @@ impl<I, T, E> std::fmt::Debug for Items<'_, I, T, E> {
 /// `decode` that also keeps the body as JSON, for [`Pages`] to read positions from.
 pub(crate) fn keeping_json<T, E>(
     decode: impl FnOnce(reqwest::StatusCode, reqwest::header::HeaderMap, &[u8]) -> Result<T, Error<E>>,
-) -> impl FnOnce(reqwest::StatusCode, reqwest::header::HeaderMap, &[u8]) -> Result<(T, Value), Error<E>> {
+) -> impl FnOnce(reqwest::StatusCode, reqwest::header::HeaderMap, &[u8]) -> Result<(T, Value), Error<E>>
+{
     move |status, headers, body| {
         let page = decode(status, headers, body)?;
         Ok((page, serde_json::from_slice(body).unwrap_or(Value::Null)))
@@ -412,8 +428,16 @@ fn get_number(request: &reqwest::Request, target: &Target) -> Option<u64> {
 }
 
 /// Sets `target` of `request` to `value`, or removes it.
-#[cfg(any(feature = "page-cursor", feature = "page-offset", feature = "page-number"))]
-fn set<E>(request: &mut reqwest::Request, target: &Target, value: Option<Value>) -> Result<(), Error<E>> {
+#[cfg(any(
+    feature = "page-cursor",
+    feature = "page-offset",
+    feature = "page-number"
+))]
+fn set<E>(
+    request: &mut reqwest::Request,
+    target: &Target,
+    value: Option<Value>,
+) -> Result<(), Error<E>> {
     match target {
         #[cfg(feature = "page-query")]
         Target::Query(name) => {
@@ -450,7 +474,9 @@ fn set<E>(request: &mut reqwest::Request, target: &Target, value: Option<Value>)
                 None => body.remove(*name),
             };
             let bytes = serde_json::to_vec(&body).map_err(|error| {
-                Error::InvalidRequest(format!("the next page's body could not be encoded: {error}"))
+                Error::InvalidRequest(format!(
+                    "the next page's body could not be encoded: {error}"
+                ))
             })?;
             *request.body_mut() = Some(bytes.into());
         }
@@ -481,8 +507,16 @@ mod tests {
         let mut get = request("https://api.test/items?limit=5&cursor=a&x=1");
         set::<()>(&mut get, &Target::Query("cursor"), Some(Value::from("b"))).unwrap();
         assert_eq!(get.url().query(), Some("limit=5&x=1&cursor=b"));
-        set::<()>(&mut get, &Target::Query("after"), Some(serde_json::json!([1, "z"]))).unwrap();
-        assert_eq!(get.url().query(), Some("limit=5&x=1&cursor=b&after=1&after=z"));
+        set::<()>(
+            &mut get,
+            &Target::Query("after"),
+            Some(serde_json::json!([1, "z"])),
+        )
+        .unwrap();
+        assert_eq!(
+            get.url().query(),
+            Some("limit=5&x=1&cursor=b&after=1&after=z")
+        );
         set::<()>(&mut get, &Target::Query("cursor"), None).unwrap();
         assert_eq!(get.url().query(), Some("limit=5&x=1&after=1&after=z"));
         assert_eq!(get_number(&get, &Target::Query("limit")), Some(5));
@@ -492,7 +526,12 @@ mod tests {
     fn body_positions_keep_the_other_fields() {
         let mut post = request("https://api.test/search");
         *post.body_mut() = Some(br#"{"query":"q","page":2}"#.to_vec().into());
-        set::<()>(&mut post, &Target::Body("searchAfter"), Some(serde_json::json!([3, "id"]))).unwrap();
+        set::<()>(
+            &mut post,
+            &Target::Body("searchAfter"),
+            Some(serde_json::json!([3, "id"])),
+        )
+        .unwrap();
         let body = json_body(&post).unwrap();
         assert_eq!(body["query"], "q");
         assert_eq!(body["searchAfter"], serde_json::json!([3, "id"]));
@@ -501,7 +540,9 @@ mod tests {
 
     #[test]
     fn empty_positions_are_not_set() {
-        assert!(!is_set(&Value::Null) && !is_set(&Value::from("")) && !is_set(&serde_json::json!([])));
+        assert!(
+            !is_set(&Value::Null) && !is_set(&Value::from("")) && !is_set(&serde_json::json!([]))
+        );
         assert!(is_set(&Value::from(0)) && is_set(&Value::from("x")));
     }
 }

@@ -31,22 +31,35 @@ impl<T> SuccessResponse<T> {
 
 /// The rate-limit figures a response carries in its headers.
 ///
-/// HighLevel limits each app in bursts (`X-RateLimit-Max` requests in every window of
-/// `X-RateLimit-Interval-Milliseconds`) and per day (`X-RateLimit-Limit-Daily`), and says
-/// what is left of both on every response. A field is `None` when its header is absent
-/// or is not a plain number; reading never fails.
+#[cfg_attr(
+    feature = "highlevel-rate-limit",
+    doc = "HighLevel limits each app in bursts (`X-RateLimit-Max` requests in every window of\n\
+           `X-RateLimit-Interval-Milliseconds`) and per day (`X-RateLimit-Limit-Daily`), and says\n\
+           what is left of both on every response."
+)]
+#[cfg_attr(
+    not(feature = "highlevel-rate-limit"),
+    doc = "Read from the standard headers: `RateLimit-Limit`, `RateLimit-Remaining` and\n\
+           `RateLimit-Reset` (or their `X-RateLimit-` forms), the structured `RateLimit`\n\
+           field (`\"default\";r=50;t=30`) and `Retry-After`."
+)]
+/// A field is `None` when its header is absent or is not a plain number; reading never fails.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub struct RateLimit {
-    /// `X-RateLimit-Max`: requests allowed in each burst window.
+    /// Requests allowed in each window (`X-RateLimit-Max` for HighLevel, `RateLimit-Limit`
+    /// otherwise).
     pub burst_limit: Option<u64>,
-    /// `X-RateLimit-Remaining`: requests left in the current burst window.
+    /// Requests left in the current window (`X-RateLimit-Remaining`, `RateLimit-Remaining`).
     pub burst_remaining: Option<u64>,
-    /// `X-RateLimit-Interval-Milliseconds`: the length of a burst window.
+    /// The length of a window (HighLevel's `X-RateLimit-Interval-Milliseconds`).
     pub burst_interval: Option<Duration>,
-    /// `X-RateLimit-Limit-Daily`: requests allowed per day.
+    /// How long until the current window starts again (`RateLimit-Reset`; an
+    /// `X-RateLimit-Reset` that is a time since 1970 is counted from now).
+    pub reset: Option<Duration>,
+    /// Requests allowed per day (HighLevel's `X-RateLimit-Limit-Daily`).
     pub daily_limit: Option<u64>,
-    /// `X-RateLimit-Daily-Remaining`: requests left today.
+    /// Requests left today (HighLevel's `X-RateLimit-Daily-Remaining`).
     pub daily_remaining: Option<u64>,
     /// `Retry-After`: how long the server asks to wait, from when the headers were read.
     /// A date is turned into the time left until then (zero when it has passed).
@@ -62,16 +75,7 @@ impl RateLimit {
     /// Reads the figures from response headers received at `received`, which is what a
     /// `Retry-After` date is measured from.
     pub fn from_headers_at(headers: &HeaderMap, received: SystemTime) -> Self {
-        let text = |name: &str| Some(headers.get(name)?.to_str().ok()?.trim());
-        let number = |name: &str| digits(text(name)?);
-        RateLimit {
-            burst_limit: number("x-ratelimit-max"),
-            burst_remaining: number("x-ratelimit-remaining"),
-            burst_interval: number("x-ratelimit-interval-milliseconds").map(Duration::from_millis),
-            daily_limit: number("x-ratelimit-limit-daily"),
-            daily_remaining: number("x-ratelimit-daily-remaining"),
-            retry_after: text(RETRY_AFTER.as_str()).and_then(|text| retry_after(text, received)),
-        }
+        figures(headers, received)
     }
 
     /// How long to wait before sending the next request, as far as the headers say:
@@ -82,8 +86,86 @@ impl RateLimit {
     pub fn delay(&self) -> Option<Duration> {
         let burst_used_up = self.burst_remaining == Some(0);
         self.retry_after
-            .or(self.burst_interval.filter(|_| burst_used_up))
+            .or(self.reset.or(self.burst_interval).filter(|_| burst_used_up))
     }
+}
+
+/// A header's value, trimmed, when it is text.
+fn text<'h>(headers: &'h HeaderMap, name: &str) -> Option<&'h str> {
+    Some(headers.get(name)?.to_str().ok()?.trim())
+}
+
+fn number(headers: &HeaderMap, name: &str) -> Option<u64> {
+    digits(text(headers, name)?)
+}
+
+/// HighLevel's figures.
+#[cfg(feature = "highlevel-rate-limit")]
+fn figures(headers: &HeaderMap, received: SystemTime) -> RateLimit {
+    RateLimit {
+        burst_limit: number(headers, "x-ratelimit-max"),
+        burst_remaining: number(headers, "x-ratelimit-remaining"),
+        burst_interval: number(headers, "x-ratelimit-interval-milliseconds")
+            .map(Duration::from_millis),
+        reset: None,
+        daily_limit: number(headers, "x-ratelimit-limit-daily"),
+        daily_remaining: number(headers, "x-ratelimit-daily-remaining"),
+        retry_after: text(headers, RETRY_AFTER.as_str())
+            .and_then(|text| retry_after(text, received)),
+    }
+}
+
+/// The standard figures, in their `RateLimit-` and `X-RateLimit-` forms.
+#[cfg(not(feature = "highlevel-rate-limit"))]
+fn figures(headers: &HeaderMap, received: SystemTime) -> RateLimit {
+    let either =
+        |name: &str| number(headers, name).or_else(|| number(headers, &format!("x-{name}")));
+    let (remaining, reset) = text(headers, "ratelimit")
+        .map(structured)
+        .unwrap_or_default();
+    let reset = number(headers, "ratelimit-reset")
+        .or(reset)
+        .map(Duration::from_secs)
+        .or_else(|| number(headers, "x-ratelimit-reset").map(|reset| reset_from(reset, received)));
+    RateLimit {
+        burst_limit: either("ratelimit-limit"),
+        burst_remaining: either("ratelimit-remaining").or(remaining),
+        burst_interval: None,
+        reset,
+        daily_limit: None,
+        daily_remaining: None,
+        retry_after: text(headers, RETRY_AFTER.as_str())
+            .and_then(|text| retry_after(text, received)),
+    }
+}
+
+/// The `r` (remaining) and `t` (seconds to reset) of the first item of a structured
+/// `RateLimit` field (draft-ietf-httpapi-ratelimit-headers), e.g. `"default";r=50;t=30`.
+#[cfg(not(feature = "highlevel-rate-limit"))]
+fn structured(text: &str) -> (Option<u64>, Option<u64>) {
+    let first = text.split(',').next().unwrap_or("");
+    let mut out = (None, None);
+    for parameter in first.split(';').skip(1) {
+        match parameter.trim().split_once('=') {
+            Some(("r", value)) => out.0 = digits(value.trim()),
+            Some(("t", value)) => out.1 = digits(value.trim()),
+            _ => {}
+        }
+    }
+    out
+}
+
+/// An `X-RateLimit-Reset`: seconds to wait, or (GitHub's, and others') the time of the
+/// reset in seconds since 1970, which is counted from `received`.
+#[cfg(not(feature = "highlevel-rate-limit"))]
+fn reset_from(reset: u64, received: SystemTime) -> Duration {
+    const A_YEAR_OF_SECONDS: u64 = 365 * 24 * 3600;
+    if reset < A_YEAR_OF_SECONDS {
+        return Duration::from_secs(reset);
+    }
+    (UNIX_EPOCH + Duration::from_secs(reset))
+        .duration_since(received)
+        .unwrap_or(Duration::ZERO)
 }
 
 /// A `Retry-After` value, seconds or an HTTP date, as a delay from `received`.

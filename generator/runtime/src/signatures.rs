@@ -37,7 +37,11 @@ impl fmt::Display for WebhookError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             WebhookError::MissingSignature { expected } => {
-                write!(f, "the webhook carries no signature (expected `{}`)", expected.join("` or `"))
+                write!(
+                    f,
+                    "the webhook carries no signature (expected `{}`)",
+                    expected.join("` or `")
+                )
             }
             WebhookError::MalformedSignature { header } => {
                 write!(f, "the webhook's `{header}` is not one base64 signature")
@@ -45,8 +49,12 @@ impl fmt::Display for WebhookError {
             WebhookError::BadSignature { header } => {
                 write!(f, "the webhook's `{header}` does not match its body")
             }
-            WebhookError::InvalidKey(reason) => write!(f, "the public key cannot be used: {reason}"),
-            WebhookError::Body(error) => write!(f, "the signed body is not the JSON expected: {error}"),
+            WebhookError::InvalidKey(reason) => {
+                write!(f, "the public key cannot be used: {reason}")
+            }
+            WebhookError::Body(error) => {
+                write!(f, "the signed body is not the JSON expected: {error}")
+            }
         }
     }
 }
@@ -80,21 +88,36 @@ pub struct WebhookVerifier {
 impl fmt::Debug for WebhookVerifier {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let headers: Vec<&str> = self.keys.iter().map(|key| key.header).collect();
-        f.debug_struct("WebhookVerifier").field("headers", &headers).finish()
+        f.debug_struct("WebhookVerifier")
+            .field("headers", &headers)
+            .finish()
     }
 }
 
 impl WebhookVerifier {
     /// A verifier that checks `header` with `public_key`: PEM (`BEGIN PUBLIC KEY`, or
     /// `BEGIN RSA PUBLIC KEY` for RSA), DER, or the 32 raw bytes of an Ed25519 key.
-    pub(crate) fn with_key(header: &'static str, algorithm: Algorithm, public_key: &[u8]) -> Result<Self, WebhookError> {
+    pub(crate) fn with_key(
+        header: &'static str,
+        algorithm: Algorithm,
+        public_key: &[u8],
+    ) -> Result<Self, WebhookError> {
         WebhookVerifier { keys: Vec::new() }.and_key(header, algorithm, public_key)
     }
 
     /// This verifier, also checking `header` with `public_key`.
-    pub(crate) fn and_key(mut self, header: &'static str, algorithm: Algorithm, public_key: &[u8]) -> Result<Self, WebhookError> {
+    pub(crate) fn and_key(
+        mut self,
+        header: &'static str,
+        algorithm: Algorithm,
+        public_key: &[u8],
+    ) -> Result<Self, WebhookError> {
         let bytes = key_bytes(algorithm, public_key)?;
-        self.keys.push(Key { header, algorithm, bytes });
+        self.keys.push(Key {
+            header,
+            algorithm,
+            bytes,
+        });
         Ok(self)
     }
 
@@ -105,7 +128,11 @@ impl WebhookVerifier {
     /// # Errors
     ///
     /// [`WebhookError`] for a missing, malformed or wrong signature, or a body that is not JSON.
-    pub fn verify(&self, headers: &HeaderMap, body: &[u8]) -> Result<serde_json::Value, WebhookError> {
+    pub fn verify(
+        &self,
+        headers: &HeaderMap,
+        body: &[u8],
+    ) -> Result<serde_json::Value, WebhookError> {
         self.verify_as(headers, body)
     }
 
@@ -114,7 +141,11 @@ impl WebhookVerifier {
     /// # Errors
     ///
     /// As for [`WebhookVerifier::verify`].
-    pub fn verify_as<T: DeserializeOwned>(&self, headers: &HeaderMap, body: &[u8]) -> Result<T, WebhookError> {
+    pub fn verify_as<T: DeserializeOwned>(
+        &self,
+        headers: &HeaderMap,
+        body: &[u8],
+    ) -> Result<T, WebhookError> {
         self.check(headers, body)?;
         serde_json::from_slice(body).map_err(WebhookError::Body)
     }
@@ -130,7 +161,9 @@ impl WebhookVerifier {
                 return Err(malformed());
             }
             let text = value.to_str().map_err(|_| malformed())?.trim();
-            let signature = crate::base64::decode(text).filter(|s| !s.is_empty()).ok_or_else(malformed)?;
+            let signature = crate::base64::decode(text)
+                .filter(|s| !s.is_empty())
+                .ok_or_else(malformed)?;
             let algorithm: &dyn ring::signature::VerificationAlgorithm = match key.algorithm {
                 Algorithm::Ed25519 => &ED25519,
                 Algorithm::RsaSha256 => &RSA_PKCS1_2048_8192_SHA256,
@@ -157,7 +190,10 @@ fn key_bytes(algorithm: Algorithm, key: &[u8]) -> Result<Vec<u8>, WebhookError> 
                 .filter(|line| !line.starts_with("-----"))
                 .map(str::trim)
                 .collect();
-            (crate::base64::decode(&body).ok_or_else(|| invalid("the PEM is not base64"))?, pkcs1)
+            (
+                crate::base64::decode(&body).ok_or_else(|| invalid("the PEM is not base64"))?,
+                pkcs1,
+            )
         }
         None => (key.to_vec(), false),
     };
@@ -165,7 +201,8 @@ fn key_bytes(algorithm: Algorithm, key: &[u8]) -> Result<Vec<u8>, WebhookError> 
         Algorithm::Ed25519 if der.len() == 32 => Ok(der),
         Algorithm::RsaSha256 if pkcs1 => Ok(der),
         _ => {
-            let (oid, public) = spki(&der).ok_or_else(|| invalid("it is not a DER SubjectPublicKeyInfo"))?;
+            let (oid, public) =
+                spki(&der).ok_or_else(|| invalid("it is not a DER SubjectPublicKeyInfo"))?;
             let expected: &[u8] = match algorithm {
                 // 1.3.101.112
                 Algorithm::Ed25519 => &[0x2b, 0x65, 0x70],
@@ -210,7 +247,9 @@ fn element(der: &[u8], tag: u8) -> Option<(&[u8], &[u8])> {
         if count == 0 || count > 4 || rest.len() < count {
             return None;
         }
-        let length = rest[..count].iter().fold(0usize, |n, byte| (n << 8) | usize::from(*byte));
+        let length = rest[..count]
+            .iter()
+            .fold(0usize, |n, byte| (n << 8) | usize::from(*byte));
         (length, &rest[count..])
     };
     (rest.len() >= length).then(|| rest.split_at(length))
@@ -222,7 +261,10 @@ mod tests {
 
     #[test]
     fn der_lengths_long_and_short() {
-        assert_eq!(element(&[0x04, 0x02, 1, 2, 9], 0x04), Some((&[1u8, 2][..], &[9u8][..])));
+        assert_eq!(
+            element(&[0x04, 0x02, 1, 2, 9], 0x04),
+            Some((&[1u8, 2][..], &[9u8][..]))
+        );
         let long = [vec![0x04, 0x81, 0x80], vec![7; 0x80]].concat();
         assert_eq!(element(&long, 0x04).map(|(c, _)| c.len()), Some(0x80));
         assert_eq!(element(&[0x04, 0x05, 1], 0x04), None, "cut short");
@@ -232,11 +274,16 @@ mod tests {
     #[test]
     fn keys_of_the_wrong_kind_are_refused() {
         let ed25519_spki = [
-            &[0x30, 0x2a, 0x30, 0x05, 0x06, 0x03, 0x2b, 0x65, 0x70, 0x03, 0x21, 0x00][..],
+            &[
+                0x30, 0x2a, 0x30, 0x05, 0x06, 0x03, 0x2b, 0x65, 0x70, 0x03, 0x21, 0x00,
+            ][..],
             &[5u8; 32][..],
         ]
         .concat();
-        assert_eq!(key_bytes(Algorithm::Ed25519, &ed25519_spki).unwrap(), vec![5u8; 32]);
+        assert_eq!(
+            key_bytes(Algorithm::Ed25519, &ed25519_spki).unwrap(),
+            vec![5u8; 32]
+        );
         assert!(matches!(
             key_bytes(Algorithm::RsaSha256, &ed25519_spki),
             Err(WebhookError::InvalidKey(_))

@@ -129,7 +129,11 @@ impl RetryPolicy {
                 if rate_limit.retry_after.is_none() && rate_limit.daily_remaining == Some(0) {
                     return None;
                 }
-                match rate_limit.retry_after.or(rate_limit.burst_interval) {
+                match rate_limit
+                    .retry_after
+                    .or(rate_limit.reset)
+                    .or(rate_limit.burst_interval)
+                {
                     Some(asked) if asked > self.max_delay => None,
                     Some(asked) => Some(asked.max(backoff)),
                     None => Some(backoff),
@@ -218,7 +222,11 @@ pub(crate) struct Call<'a> {
 impl<'a> Call<'a> {
     /// A call of the operation `name` at `path` (its template, as the spec writes it).
     #[cfg(feature = "requests")]
-    pub(crate) fn operation(name: &'static str, path: &'static str, options: &'a RequestOptions) -> Self {
+    pub(crate) fn operation(
+        name: &'static str,
+        path: &'static str,
+        options: &'a RequestOptions,
+    ) -> Self {
         // Only traces name the operation.
         #[cfg(not(feature = "tracing"))]
         let _ = (name, path);
@@ -371,7 +379,11 @@ async fn attempts<E>(
             Err(error) => Err(error),
         };
         #[cfg(feature = "tracing")]
-        traced(attempt, started, outcome.as_ref().map(|received| received.status));
+        traced(
+            attempt,
+            started,
+            outcome.as_ref().map(|received| received.status),
+        );
         #[cfg(feature = "token-provider")]
         let renew = match (&call.token, token, &outcome) {
             (Some(provider), Some(token), Ok(received))
@@ -385,8 +397,14 @@ async fn attempts<E>(
         let copy = match (renew, copy) {
             (Some((provider, token)), Some(copy)) => {
                 #[cfg(feature = "tracing")]
-                tracing::info!(attempt, "the server rejected the token; renewing it and sending again");
-                provider.rejected(&token).await.map_err(Error::Credentials)?;
+                tracing::info!(
+                    attempt,
+                    "the server rejected the token; renewing it and sending again"
+                );
+                provider
+                    .rejected(&token)
+                    .await
+                    .map_err(Error::Credentials)?;
                 may_renew = false;
                 request = copy;
                 attempt += 1;
@@ -399,7 +417,11 @@ async fn attempts<E>(
             return outcome.map(Attempt::Read);
         };
         #[cfg(feature = "tracing")]
-        tracing::debug!(attempt, delay_ms = delay.as_millis() as u64, "waiting to send again");
+        tracing::debug!(
+            attempt,
+            delay_ms = delay.as_millis() as u64,
+            "waiting to send again"
+        );
         tokio::time::sleep(delay).await;
         request = copy;
         attempt += 1;
@@ -535,9 +557,7 @@ mod tests {
         let policy = RetryPolicy::new(3);
         let not_sent: Error<()> = Error::InvalidRequest(String::new());
         assert!(
-            policy
-                .delay_after(false, 1, Err(&not_sent))
-                .is_some(),
+            policy.delay_after(false, 1, Err(&not_sent)).is_some(),
             "not sent: safe to retry"
         );
         let answered = Received {
@@ -547,15 +567,11 @@ mod tests {
             attempts: 1,
         };
         assert!(
-            policy
-                .delay_after::<()>(true, 1, Ok(&answered))
-                .is_none(),
+            policy.delay_after::<()>(true, 1, Ok(&answered)).is_none(),
             "5xx is never retried"
         );
         assert!(
-            policy
-                .delay_after(true, 3, Err(&not_sent))
-                .is_none(),
+            policy.delay_after(true, 3, Err(&not_sent)).is_none(),
             "attempts used up"
         );
     }

@@ -1133,7 +1133,10 @@ fn emit_verifier(api: &Api) -> Option<TokenStream> {
     let current = api.webhook_signatures.iter().find(|s| !s.legacy)?;
     let algorithm = |signature: &WebhookSignature| match signature.algorithm {
         SignatureAlgorithm::Ed25519 => (quote!(crate::signatures::Algorithm::Ed25519), "Ed25519"),
-        SignatureAlgorithm::RsaSha256 => (quote!(crate::signatures::Algorithm::RsaSha256), "RSA-SHA256"),
+        SignatureAlgorithm::RsaSha256 => (
+            quote!(crate::signatures::Algorithm::RsaSha256),
+            "RSA-SHA256",
+        ),
     };
     let gate = gate_attr(&api.runtime.gate(Piece::WebhookSignatures));
     let (current_algorithm, current_name) = algorithm(current);

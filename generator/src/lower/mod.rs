@@ -15,8 +15,8 @@ mod parameters;
 mod responses;
 mod runtime;
 mod security;
-mod signatures;
 mod server;
+mod signatures;
 mod types;
 mod webhooks;
 
@@ -55,10 +55,11 @@ pub fn lower(spec: &Spec) -> Result<Api, Error> {
     }
     finish::finish(&mut models, &mut operations, &mut webhooks, &mut type_names);
     let mut problems = pagination::resolve(&spec.path, document, &models, &mut operations);
-    let webhook_signatures = signatures::signatures(&spec.path, document).unwrap_or_else(|problem| {
-        problems.push(problem);
-        Vec::new()
-    });
+    let webhook_signatures =
+        signatures::signatures(&spec.path, document).unwrap_or_else(|problem| {
+            problems.push(problem);
+            Vec::new()
+        });
     if !problems.is_empty() {
         return Err(Error::Spec(spec.finish_diagnostics(problems)));
     }
@@ -84,6 +85,7 @@ pub fn lower(spec: &Spec) -> Result<Api, Error> {
         webhooks,
         webhook_models: Vec::new(),
         webhook_signatures,
+        highlevel_rate_limit: highlevel_rate_limit(document),
         usage: Default::default(),
         features: Vec::new(),
         security_gate: Default::default(),
@@ -100,6 +102,29 @@ pub fn lower(spec: &Spec) -> Result<Api, Error> {
 }
 
 /// An example that fits its schema, before it is named.
+/// Whether the description says its API sends HighLevel's rate-limit headers: by
+/// `info.x-rate-limit-headers: highlevel`, or by documenting one that only HighLevel sends.
+fn highlevel_rate_limit(document: &Document) -> bool {
+    const HIGHLEVEL_ONLY: &[&str] = &[
+        "x-ratelimit-max",
+        "x-ratelimit-interval-milliseconds",
+        "x-ratelimit-limit-daily",
+        "x-ratelimit-daily-remaining",
+    ];
+    let declared =
+        document.info.extensions.iter().any(|(key, value)| {
+            key == "x-rate-limit-headers" && value.as_str() == Some("highlevel")
+        });
+    let documented = document
+        .paths
+        .iter()
+        .flat_map(|(_, item)| &item.operations)
+        .flat_map(|operation| &operation.responses)
+        .flat_map(|(_, response)| &response.headers)
+        .any(|(name, _)| HIGHLEVEL_ONLY.contains(&name.to_ascii_lowercase().as_str()));
+    declared || documented
+}
+
 struct RecordedExample {
     /// Test name stem.
     name: String,

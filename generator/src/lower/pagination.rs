@@ -28,8 +28,8 @@ use serde_json::Value;
 use crate::document::Document;
 use crate::error::Diagnostic;
 use crate::ir::{
-    Model, ModelKind, Operation, PageField, PageScheme, PageTarget, Pagination,
-    ParameterLocation, BodyKind, TypeRef,
+    BodyKind, Model, ModelKind, Operation, PageField, PageScheme, PageTarget, Pagination,
+    ParameterLocation, TypeRef,
 };
 use crate::names::{self, NameSet};
 
@@ -47,7 +47,10 @@ pub(super) fn resolve(
         .iter()
         .flat_map(|(_, item)| &item.operations)
         .filter_map(|operation| {
-            let (_, value) = operation.extensions.iter().find(|(key, _)| key == EXTENSION)?;
+            let (_, value) = operation
+                .extensions
+                .iter()
+                .find(|(key, _)| key == EXTENSION)?;
             Some((operation.pointer.as_str(), value))
         })
         .collect();
@@ -56,9 +59,14 @@ pub(super) fn resolve(
     }
     let mut method_names = NameSet::with_reserved(names::reserved_methods());
     for op in operations.iter() {
-        for name in [Some(&op.rust_name), Some(&op.request_fn), op.stream_fn.as_ref(), op.with_response_fn.as_ref()]
-            .into_iter()
-            .flatten()
+        for name in [
+            Some(&op.rust_name),
+            Some(&op.request_fn),
+            op.stream_fn.as_ref(),
+            op.with_response_fn.as_ref(),
+        ]
+        .into_iter()
+        .flatten()
         {
             method_names.claim(name);
         }
@@ -76,14 +84,10 @@ pub(super) fn resolve(
         let checker = Checker { types: &types, op };
         match checker.pagination(value) {
             Ok(mut pagination) => {
-                pagination.pages_fn = method_names.claim(&names::snake(
-                    &format!("{} pages", op.rust_name),
-                    "pages",
-                ));
-                pagination.items_fn = method_names.claim(&names::snake(
-                    &format!("{} items", op.rust_name),
-                    "items",
-                ));
+                pagination.pages_fn =
+                    method_names.claim(&names::snake(&format!("{} pages", op.rust_name), "pages"));
+                pagination.items_fn =
+                    method_names.claim(&names::snake(&format!("{} items", op.rust_name), "items"));
                 op.pagination = Some(pagination);
             }
             Err((place, message, help)) => {
@@ -113,7 +117,11 @@ const FORM: &str = "x-pagination takes `items`, one of `cursor` (request name: r
 impl Checker<'_> {
     fn pagination(&self, value: &Value) -> Result<Pagination, Problem> {
         let Value::Object(fields) = value else {
-            return Err(("", "x-pagination is not an object".to_string(), FORM.to_string()));
+            return Err((
+                "",
+                "x-pagination is not an object".to_string(),
+                FORM.to_string(),
+            ));
         };
         let translated;
         let fields = match datadog(fields) {
@@ -124,10 +132,23 @@ impl Checker<'_> {
             None => fields,
         };
         for key in fields.keys() {
-            if !["items", "cursor", "offset", "page", "next-url", "has-more", "total", "first-page"]
-                .contains(&key.as_str())
+            if ![
+                "items",
+                "cursor",
+                "offset",
+                "page",
+                "next-url",
+                "has-more",
+                "total",
+                "first-page",
+            ]
+            .contains(&key.as_str())
             {
-                return Err(("", format!("x-pagination has an unknown key `{key}`"), FORM.to_string()));
+                return Err((
+                    "",
+                    format!("x-pagination has an unknown key `{key}`"),
+                    FORM.to_string(),
+                ));
             }
         }
         let page_type = self.page_type()?;
@@ -135,31 +156,50 @@ impl Checker<'_> {
             match fields.get(key) {
                 None => Ok(None),
                 Some(Value::String(text)) if !text.trim().is_empty() => Ok(Some(text.trim())),
-                Some(_) => Err((key, format!("`{key}` is not a field path"), "write it as dotted field names, e.g. `meta.nextCursor`".to_string())),
+                Some(_) => Err((
+                    key,
+                    format!("`{key}` is not a field path"),
+                    "write it as dotted field names, e.g. `meta.nextCursor`".to_string(),
+                )),
             }
         };
         // An empty path is the body itself.
         let items_path = match fields.get("items") {
             Some(Value::String(path)) => path.trim(),
             _ => {
-                return Err(("", "x-pagination does not say where the items are".to_string(), "add `items:` with the path of the list in the response body".to_string()))
+                return Err((
+                    "",
+                    "x-pagination does not say where the items are".to_string(),
+                    "add `items:` with the path of the list in the response body".to_string(),
+                ))
             }
         };
-        let list = self.type_at(&page_type, items_path).map_err(|message| ("items", message, self.fix_help()))?;
+        let list = self
+            .type_at(&page_type, items_path)
+            .map_err(|message| ("items", message, self.fix_help()))?;
         let item = match list {
             TypeRef::Vec(item) => *item,
             other => {
-                return Err(("items", format!("`{items_path}` is not a list in the response (it is {})", describe(&other)), self.fix_help()))
+                return Err((
+                    "items",
+                    format!(
+                        "`{items_path}` is not a list in the response (it is {})",
+                        describe(&other)
+                    ),
+                    self.fix_help(),
+                ))
             }
         };
         let field = |key: &'static str, path: &str| -> Result<PageField, Problem> {
             match path.strip_prefix("$last.") {
                 Some(rest) => {
-                    self.type_at(&item, rest).map_err(|message| (key, message, self.fix_help()))?;
+                    self.type_at(&item, rest)
+                        .map_err(|message| (key, message, self.fix_help()))?;
                     Ok(PageField::LastItem(json_pointer(rest)))
                 }
                 None => {
-                    self.type_at(&page_type, path).map_err(|message| (key, message, self.fix_help()))?;
+                    self.type_at(&page_type, path)
+                        .map_err(|message| (key, message, self.fix_help()))?;
                     Ok(PageField::Page(json_pointer(path)))
                 }
             }
@@ -171,36 +211,77 @@ impl Checker<'_> {
         let scheme = match schemes.as_slice() {
             ["cursor"] => {
                 let Some(Value::Object(pairs)) = fields.get("cursor") else {
-                    return Err(("cursor", "`cursor` is not a map of request names to response fields".to_string(), FORM.to_string()));
+                    return Err((
+                        "cursor",
+                        "`cursor` is not a map of request names to response fields".to_string(),
+                        FORM.to_string(),
+                    ));
                 };
                 if pairs.is_empty() {
-                    return Err(("cursor", "`cursor` names no request parameter".to_string(), FORM.to_string()));
+                    return Err((
+                        "cursor",
+                        "`cursor` names no request parameter".to_string(),
+                        FORM.to_string(),
+                    ));
                 }
                 let mut pairs_out = Vec::new();
                 for (name, path) in pairs {
                     let Some(path) = path.as_str() else {
-                        return Err(("cursor", format!("the response field of `{name}` is not a path"), FORM.to_string()));
+                        return Err((
+                            "cursor",
+                            format!("the response field of `{name}` is not a path"),
+                            FORM.to_string(),
+                        ));
                     };
                     pairs_out.push((self.target("cursor", name)?, field("cursor", path.trim())?));
                 }
                 PageScheme::Cursor(pairs_out)
             }
-            ["offset"] => PageScheme::Offset(self.target("offset", text("offset")?.unwrap_or_default())?),
+            ["offset"] => {
+                PageScheme::Offset(self.target("offset", text("offset")?.unwrap_or_default())?)
+            }
             ["page"] => {
                 let first = match fields.get("first-page") {
                     None => 1,
-                    Some(value) => value.as_u64().ok_or_else(|| ("first-page", "`first-page` is not a whole number".to_string(), "the number of the first page, e.g. 0 or 1".to_string()))?,
+                    Some(value) => value.as_u64().ok_or_else(|| {
+                        (
+                            "first-page",
+                            "`first-page` is not a whole number".to_string(),
+                            "the number of the first page, e.g. 0 or 1".to_string(),
+                        )
+                    })?,
                 };
-                PageScheme::Page { target: self.target("page", text("page")?.unwrap_or_default())?, first }
+                PageScheme::Page {
+                    target: self.target("page", text("page")?.unwrap_or_default())?,
+                    first,
+                }
             }
-            ["next-url"] => PageScheme::NextUrl(field("next-url", text("next-url")?.unwrap_or_default())?),
-            [] => return Err(("", "x-pagination says nothing about the next page".to_string(), FORM.to_string())),
-            _ => return Err(("", format!("x-pagination has more than one scheme: {}", schemes.join(", ")), "keep the one the API uses".to_string())),
+            ["next-url"] => {
+                PageScheme::NextUrl(field("next-url", text("next-url")?.unwrap_or_default())?)
+            }
+            [] => {
+                return Err((
+                    "",
+                    "x-pagination says nothing about the next page".to_string(),
+                    FORM.to_string(),
+                ))
+            }
+            _ => {
+                return Err((
+                    "",
+                    format!(
+                        "x-pagination has more than one scheme: {}",
+                        schemes.join(", ")
+                    ),
+                    "keep the one the API uses".to_string(),
+                ))
+            }
         };
         let optional = |key: &'static str| -> Result<Option<String>, Problem> {
             text(key)?
                 .map(|path| {
-                    self.type_at(&page_type, path).map_err(|message| (key, message, self.fix_help()))?;
+                    self.type_at(&page_type, path)
+                        .map_err(|message| (key, message, self.fix_help()))?;
                     Ok(json_pointer(path))
                 })
                 .transpose()
@@ -218,29 +299,58 @@ impl Checker<'_> {
 
     /// The type of the operation's one JSON success body.
     fn page_type(&self) -> Result<TypeRef, Problem> {
-        let bodies: Vec<&TypeRef> = self.op.success.iter().filter_map(|r| r.body.json()).collect();
+        let bodies: Vec<&TypeRef> = self
+            .op
+            .success
+            .iter()
+            .filter_map(|r| r.body.json())
+            .collect();
         match (bodies.as_slice(), self.op.success.len()) {
             ([only], 1) => Ok((*only).clone()),
-            _ => Err(("", format!("`{}` does not have one JSON success response, so its pages cannot be read", self.op.rust_name), "x-pagination applies to operations that answer a list as one JSON body".to_string())),
+            _ => Err((
+                "",
+                format!(
+                    "`{}` does not have one JSON success response, so its pages cannot be read",
+                    self.op.rust_name
+                ),
+                "x-pagination applies to operations that answer a list as one JSON body"
+                    .to_string(),
+            )),
         }
     }
 
     /// Where a request carries `name`: a query parameter, or a field of the JSON body.
     fn target(&self, key: &'static str, name: &str) -> Result<PageTarget, Problem> {
-        let query = self.op.parameters.iter().any(|p| p.location == ParameterLocation::Query && p.wire_name == name);
+        let query = self
+            .op
+            .parameters
+            .iter()
+            .any(|p| p.location == ParameterLocation::Query && p.wire_name == name);
         if query {
             return Ok(PageTarget::Query(name.to_string()));
         }
-        let body = self.op.body.as_ref().and_then(|body| body.contents.first()).and_then(|content| match &content.kind {
-            BodyKind::Json(ty) => Some(ty.clone()),
-            _ => None,
-        });
+        let body = self
+            .op
+            .body
+            .as_ref()
+            .and_then(|body| body.contents.first())
+            .and_then(|content| match &content.kind {
+                BodyKind::Json(ty) => Some(ty.clone()),
+                _ => None,
+            });
         if let Some(ty) = body {
             if self.type_at(&ty, name).is_ok() {
                 return Ok(PageTarget::Body(name.to_string()));
             }
         }
-        Err((key, format!("`{name}` is neither a query parameter of `{}` nor a field of its JSON body", self.op.rust_name), "name the request parameter that takes the position".to_string()))
+        Err((
+            key,
+            format!(
+                "`{name}` is neither a query parameter of `{}` nor a field of its JSON body",
+                self.op.rust_name
+            ),
+            "name the request parameter that takes the position".to_string(),
+        ))
     }
 
     /// The type at a dotted path of fields from `ty`.
@@ -249,13 +359,20 @@ impl Checker<'_> {
         for segment in path.split('.').filter(|segment| !segment.is_empty()) {
             current = self.unwrap(current);
             let TypeRef::Named(name) = &current else {
-                return Err(format!("`{path}`: `{segment}` is not a field of {}", describe(&current)));
+                return Err(format!(
+                    "`{path}`: `{segment}` is not a field of {}",
+                    describe(&current)
+                ));
             };
             let Some(ModelKind::Struct(shape)) = self.types.get(name.as_str()) else {
-                return Err(format!("`{path}`: `{name}` has no fields, so `{segment}` is not one of them"));
+                return Err(format!(
+                    "`{path}`: `{name}` has no fields, so `{segment}` is not one of them"
+                ));
             };
             let Some(field) = shape.fields.iter().find(|f| f.wire_name == segment) else {
-                return Err(format!("`{path}`: `{segment}` is not a documented field of `{name}`"));
+                return Err(format!(
+                    "`{path}`: `{segment}` is not a documented field of `{name}`"
+                ));
             };
             current = field.ty.clone();
         }
@@ -279,7 +396,8 @@ impl Checker<'_> {
     }
 
     fn fix_help(&self) -> String {
-        "fix the path, or document the field in the response schema (an overlay can add it)".to_string()
+        "fix the path, or document the field in the response schema (an overlay can add it)"
+            .to_string()
     }
 }
 
@@ -295,13 +413,23 @@ fn describe(ty: &TypeRef) -> String {
 
 /// Datadog's keys as this module's, when `fields` uses them.
 fn datadog(fields: &serde_json::Map<String, Value>) -> Option<serde_json::Map<String, Value>> {
-    const KEYS: &[&str] = &["limitParam", "pageOffsetParam", "pageParam", "cursorParam", "cursorPath", "resultsPath"];
+    const KEYS: &[&str] = &[
+        "limitParam",
+        "pageOffsetParam",
+        "pageParam",
+        "cursorParam",
+        "cursorPath",
+        "resultsPath",
+    ];
     if !fields.keys().any(|key| KEYS.contains(&key.as_str())) {
         return None;
     }
     let mut out = serde_json::Map::new();
     let text = |key: &str| fields.get(key).cloned();
-    out.insert("items".to_string(), text("resultsPath").unwrap_or(Value::from("")));
+    out.insert(
+        "items".to_string(),
+        text("resultsPath").unwrap_or(Value::from("")),
+    );
     if let Some(offset) = text("pageOffsetParam") {
         out.insert("offset".to_string(), offset);
     }

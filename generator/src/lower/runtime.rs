@@ -56,16 +56,25 @@ pub(super) fn decide(api: &mut Api) {
         runtime.pieces.insert(Piece::TokenProvider);
         runtime.gates.remove(&Piece::TokenProvider);
         runtime.pieces.insert(Piece::Oauth);
-        runtime.gates.insert(Piece::Oauth, user_feature(Piece::Oauth));
+        runtime
+            .gates
+            .insert(Piece::Oauth, user_feature(Piece::Oauth));
     }
     if !api.webhook_signatures.is_empty() {
         runtime.pieces.insert(Piece::WebhookSignatures);
-        runtime
-            .gates
-            .insert(Piece::WebhookSignatures, user_feature(Piece::WebhookSignatures));
+        runtime.gates.insert(
+            Piece::WebhookSignatures,
+            user_feature(Piece::WebhookSignatures),
+        );
+    }
+    if api.highlevel_rate_limit {
+        runtime.pieces.insert(Piece::HighLevelRateLimit);
+        runtime.gates.remove(&Piece::HighLevelRateLimit);
     }
     runtime.pieces.insert(Piece::Tracing);
-    runtime.gates.insert(Piece::Tracing, user_feature(Piece::Tracing));
+    runtime
+        .gates
+        .insert(Piece::Tracing, user_feature(Piece::Tracing));
     api.runtime = runtime;
 }
 

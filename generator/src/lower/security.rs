@@ -65,7 +65,14 @@ impl<'a> Lowerer<'a> {
             schemes: BTreeMap::new(),
         };
         let mut field_names = NameSet::with_reserved([
-            "new", "default", "clone", "fmt", "has", "choose", "authorize", "provider",
+            "new",
+            "default",
+            "clone",
+            "fmt",
+            "has",
+            "choose",
+            "authorize",
+            "provider",
         ]);
         let mut variant_names = NameSet::default();
         for (name, scheme) in &doc.components.security_schemes {
@@ -73,7 +80,10 @@ impl<'a> Lowerer<'a> {
                 continue;
             }
             let (kind, wire) = match &scheme.kind {
-                SecuritySchemeKind::ApiKey { name: key, location } => {
+                SecuritySchemeKind::ApiKey {
+                    name: key,
+                    location,
+                } => {
                     let location = match location {
                         ApiKeyLocation::Header => KeyLocation::Header,
                         ApiKeyLocation::Query => KeyLocation::Query,
@@ -85,7 +95,10 @@ impl<'a> Lowerer<'a> {
                         KeyLocation::Cookie => "cookie",
                     };
                     (
-                        CredentialKind::ApiKey { location, name: key.clone() },
+                        CredentialKind::ApiKey {
+                            location,
+                            name: key.clone(),
+                        },
                         format!("An API key, sent as the `{key}` {place}."),
                     )
                 }
@@ -95,21 +108,25 @@ impl<'a> Lowerer<'a> {
                 ),
                 SecuritySchemeKind::Http { scheme: http, .. } if http == "basic" => (
                     CredentialKind::Basic,
-                    "A user name and password, sent as `Authorization: Basic` (RFC 7617).".to_string(),
+                    "A user name and password, sent as `Authorization: Basic` (RFC 7617)."
+                        .to_string(),
                 ),
                 SecuritySchemeKind::Http { scheme: http, .. } => {
-                    credentials
-                        .schemes
-                        .insert(name.clone(), Usable::No(format!("HTTP `{http}` authentication")));
+                    credentials.schemes.insert(
+                        name.clone(),
+                        Usable::No(format!("HTTP `{http}` authentication")),
+                    );
                     continue;
                 }
                 SecuritySchemeKind::OAuth2 { .. } => (
                     CredentialKind::Bearer,
-                    "An OAuth 2.0 access token, sent as `Authorization: Bearer <token>`.".to_string(),
+                    "An OAuth 2.0 access token, sent as `Authorization: Bearer <token>`."
+                        .to_string(),
                 ),
                 SecuritySchemeKind::OpenIdConnect { .. } => (
                     CredentialKind::Bearer,
-                    "An OpenID Connect access token, sent as `Authorization: Bearer <token>`.".to_string(),
+                    "An OpenID Connect access token, sent as `Authorization: Bearer <token>`."
+                        .to_string(),
                 ),
                 SecuritySchemeKind::MutualTls => {
                     credentials.schemes.insert(name.clone(), Usable::Always);

@@ -28,7 +28,10 @@ pub(super) fn signatures(file: &Path, doc: &Document) -> Result<Vec<WebhookSigna
     };
     let problem = |at: String, message: String| Diagnostic::new(file, at, message).help(FORM);
     let Value::Array(entries) = value else {
-        return Err(problem(POINTER.to_string(), "x-webhook-signatures is not a list".to_string()));
+        return Err(problem(
+            POINTER.to_string(),
+            "x-webhook-signatures is not a list".to_string(),
+        ));
     };
     let mut out: Vec<WebhookSignature> = Vec::new();
     for (index, entry) in entries.iter().enumerate() {
@@ -41,12 +44,21 @@ pub(super) fn signatures(file: &Path, doc: &Document) -> Result<Vec<WebhookSigna
             Some("ed25519") => SignatureAlgorithm::Ed25519,
             Some("rsa-sha256") => SignatureAlgorithm::RsaSha256,
             other => {
-                return Err(problem(at, format!("unsupported signature algorithm {other:?}")))
+                return Err(problem(
+                    at,
+                    format!("unsupported signature algorithm {other:?}"),
+                ))
             }
         };
-        let legacy = entry.get("legacy").and_then(Value::as_bool).unwrap_or(false);
+        let legacy = entry
+            .get("legacy")
+            .and_then(Value::as_bool)
+            .unwrap_or(false);
         if out.iter().any(|seen| seen.legacy == legacy) {
-            return Err(problem(at, "more than one signature of the same kind".to_string()));
+            return Err(problem(
+                at,
+                "more than one signature of the same kind".to_string(),
+            ));
         }
         out.push(WebhookSignature {
             header: header.to_ascii_lowercase(),
@@ -56,7 +68,10 @@ pub(super) fn signatures(file: &Path, doc: &Document) -> Result<Vec<WebhookSigna
     }
     out.sort_by_key(|signature| signature.legacy);
     if out.first().is_some_and(|signature| signature.legacy) {
-        return Err(problem(POINTER.to_string(), "only a legacy signature is listed".to_string()));
+        return Err(problem(
+            POINTER.to_string(),
+            "only a legacy signature is listed".to_string(),
+        ));
     }
     Ok(out)
 }
