@@ -68,8 +68,7 @@ pub use models::*;
 pub use nullable::Nullable;
 
 #[cfg(feature = "oauth")]
-pub use oauth::{RefreshingToken, RefreshingTokenBuilder, TokenSet, DEFAULT_REFRESH_AHEAD};
-
+pub use oauth::{RefreshingToken, RefreshingTokenBuilder, TokenSet};
 pub use options::{RequestOptions, IDEMPOTENCY_KEY};
 pub use paginate::{Items, Pages};
 pub use response::{RateLimit, SuccessResponse};

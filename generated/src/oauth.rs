@@ -15,7 +15,7 @@ use crate::credentials::{CredentialError, Secret, TokenFuture, TokenProvider};
 
 /// How long before its expiry a token is renewed unless told otherwise: HighLevel's own
 /// SDKs use the same margin.
-pub const DEFAULT_REFRESH_AHEAD: Duration = Duration::from_secs(30);
+const DEFAULT_REFRESH_AHEAD: Duration = Duration::from_secs(30);
 
 /// What a token endpoint answered: the new access token, the refresh token that replaces
 /// the old one (which usually stops working), and everything else it said.
@@ -158,7 +158,7 @@ impl RefreshingToken {
         }
         if let Some((token, expires)) = &state.access {
             let fresh = expires
-                .is_none_or(|expires| { Instant::now() + self.inner.ahead < expires });
+                .is_none_or(|expires| Instant::now() + self.inner.ahead < expires);
             if fresh {
                 return Ok(token.clone());
             }
@@ -249,9 +249,9 @@ fn token_set(
         _ => None,
     };
     let access_token = secret("access_token")
-        .ok_or_else(|| {
-            CredentialError::new("the token endpoint's answer has no `access_token`")
-        })?;
+        .ok_or_else(|| CredentialError::new(
+            "the token endpoint's answer has no `access_token`",
+        ))?;
     let refresh_token = secret("refresh_token");
     let expires_in = match answer.get("expires_in") {
         Some(Value::Number(seconds)) => seconds.as_u64(),

@@ -479,9 +479,7 @@ fn lib_rs(api: &Api, settings: &Settings) -> TokenStream {
             Piece::Oauth,
             "oauth",
             quote!(
-                pub use oauth::{
-                    RefreshingToken, RefreshingTokenBuilder, TokenSet, DEFAULT_REFRESH_AHEAD,
-                };
+                pub use oauth::{RefreshingToken, RefreshingTokenBuilder, TokenSet};
             ),
         ),
     ];

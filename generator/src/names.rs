@@ -136,7 +136,6 @@ pub mod generated {
         "TokenSet",
         "Upgraded",
         "DEFAULT_CONNECT_TIMEOUT",
-        "DEFAULT_REFRESH_AHEAD",
         "IDEMPOTENCY_KEY",
         "WebhookError",
         "WebhookVerifier",

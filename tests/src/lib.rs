@@ -78,3 +78,36 @@ pub fn assert_error_hides_token(error: &dyn std::error::Error) {
         source = inner.source();
     }
 }
+
+/// Whether `data` holds a whole HTTP/1.1 request: its head and as much body as its
+/// `Content-Length` announces.
+pub fn request_complete(data: &[u8]) -> bool {
+    let Some(end) = data.windows(4).position(|w| w == b"\r\n\r\n") else {
+        return false;
+    };
+    let head = String::from_utf8_lossy(&data[..end]).to_ascii_lowercase();
+    let length: usize = head
+        .lines()
+        .find_map(|line| line.strip_prefix("content-length:"))
+        .and_then(|v| v.trim().parse().ok())
+        .unwrap_or(0);
+    data.len() >= end + 4 + length
+}
+
+/// Reads one request from a loopback client, giving up after a few seconds or when the
+/// client stops sending.
+pub fn read_request(stream: &mut std::net::TcpStream) -> Vec<u8> {
+    use std::io::Read;
+    stream
+        .set_read_timeout(Some(std::time::Duration::from_secs(5)))
+        .expect("read timeout");
+    let mut data = Vec::new();
+    let mut buffer = [0u8; 4096];
+    while !request_complete(&data) {
+        match stream.read(&mut buffer) {
+            Ok(0) | Err(_) => break,
+            Ok(n) => data.extend_from_slice(&buffer[..n]),
+        }
+    }
+    data
+}

@@ -9,7 +9,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
 
-use codegen_tests::{assert_error_hides_token, assert_no_token, TOKEN};
+use codegen_tests::{assert_error_hides_token, assert_no_token, read_request, TOKEN};
 use highlevel_contacts::{
     decode_create_contact, BadRequest, Client, CreateContactError, CreateContactRequest,
     CreateContactResponse, CustomFieldInput, DndSetting, DndSettings, Error, RequestState,
@@ -200,32 +200,6 @@ fn raw_server(answer: fn(&mut std::net::TcpStream)) -> (String, Arc<AtomicUsize>
         }
     });
     (format!("http://{address}"), connections)
-}
-
-/// Reads a request's head and as much body as its Content-Length announces.
-fn read_request(stream: &mut std::net::TcpStream) -> Vec<u8> {
-    stream
-        .set_read_timeout(Some(Duration::from_secs(5)))
-        .expect("read timeout");
-    let mut data = Vec::new();
-    let mut buffer = [0u8; 4096];
-    loop {
-        if let Some(end) = data.windows(4).position(|w| w == b"\r\n\r\n") {
-            let head = String::from_utf8_lossy(&data[..end]).to_ascii_lowercase();
-            let length: usize = head
-                .lines()
-                .find_map(|line| line.strip_prefix("content-length:"))
-                .map(|v| v.trim().parse().expect("a numeric content-length"))
-                .unwrap_or(0);
-            if data.len() >= end + 4 + length {
-                return data;
-            }
-        }
-        match stream.read(&mut buffer) {
-            Ok(0) | Err(_) => return data,
-            Ok(n) => data.extend_from_slice(&buffer[..n]),
-        }
-    }
 }
 
 // ---------------------------------------------------------------------------------------

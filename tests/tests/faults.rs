@@ -124,16 +124,8 @@ async fn read_request(stream: &mut TcpStream) -> Vec<u8> {
     let mut buffer = [0u8; 4096];
     let deadline = Instant::now() + Duration::from_secs(5);
     loop {
-        if let Some(end) = data.windows(4).position(|w| w == b"\r\n\r\n") {
-            let head = String::from_utf8_lossy(&data[..end]).to_ascii_lowercase();
-            let length: usize = head
-                .lines()
-                .find_map(|line| line.strip_prefix("content-length:"))
-                .and_then(|v| v.trim().parse().ok())
-                .unwrap_or(0);
-            if data.len() >= end + 4 + length {
-                return data;
-            }
+        if codegen_tests::request_complete(&data) {
+            return data;
         }
         let left = deadline.saturating_duration_since(Instant::now());
         match tokio::time::timeout(left, stream.read(&mut buffer)).await {

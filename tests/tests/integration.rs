@@ -154,8 +154,10 @@ fn dropping_server(drops: usize) -> (String, Arc<Mutex<Vec<String>>>) {
     std::thread::spawn(move || {
         for (index, stream) in listener.incoming().enumerate() {
             let Ok(mut stream) = stream else { continue };
-            let request = read_request(&mut stream);
-            seen.lock().unwrap().push(request.to_ascii_lowercase());
+            let request = codegen_tests::read_request(&mut stream);
+            seen.lock()
+                .unwrap()
+                .push(String::from_utf8_lossy(&request).to_ascii_lowercase());
             if index >= drops {
                 let body = r#"{"contact":{"id":"c1"}}"#;
                 let _ = write!(
@@ -169,42 +171,21 @@ fn dropping_server(drops: usize) -> (String, Arc<Mutex<Vec<String>>>) {
     (format!("http://{address}"), heads)
 }
 
-fn read_request(stream: &mut std::net::TcpStream) -> String {
-    use std::io::Read;
-    stream
-        .set_read_timeout(Some(Duration::from_secs(5)))
-        .expect("read timeout");
-    let mut data = Vec::new();
-    let mut buffer = [0u8; 4096];
-    loop {
-        if let Some(end) = data.windows(4).position(|w| w == b"\r\n\r\n") {
-            let head = String::from_utf8_lossy(&data[..end]).to_ascii_lowercase();
-            let length: usize = head
-                .lines()
-                .find_map(|line| line.strip_prefix("content-length:"))
-                .and_then(|v| v.trim().parse().ok())
-                .unwrap_or(0);
-            if data.len() >= end + 4 + length {
-                return String::from_utf8_lossy(&data[..end]).into_owned();
-            }
-        }
-        match stream.read(&mut buffer) {
-            Ok(0) | Err(_) => return String::from_utf8_lossy(&data).into_owned(),
-            Ok(n) => data.extend_from_slice(&buffer[..n]),
-        }
-    }
+/// A client for `base` that may send a request three times.
+fn retrying_client(base: &str) -> Client {
+    let http = Client::http_client_builder()
+        .build()
+        .expect("reqwest client");
+    Client::with_http_client(TOKEN, http)
+        .expect("client")
+        .with_base_url(base.parse().expect("URL"))
+        .with_retry_policy(RetryPolicy::new(3).with_base_delay(Duration::from_millis(10)))
 }
 
 #[tokio::test]
 async fn a_post_with_an_idempotency_key_is_sent_again_with_the_same_key() {
     let (base, heads) = dropping_server(1);
-    let http = Client::http_client_builder()
-        .build()
-        .expect("reqwest client");
-    let client = Client::with_http_client(TOKEN, http)
-        .expect("client")
-        .with_base_url(base.parse().expect("URL"))
-        .with_retry_policy(RetryPolicy::new(3).with_base_delay(Duration::from_millis(10)));
+    let client = retrying_client(&base);
     client
         .with_request_options(RequestOptions::new().idempotency_key("order-77"))
         .create_contact(&body())
@@ -220,13 +201,7 @@ async fn a_post_with_an_idempotency_key_is_sent_again_with_the_same_key() {
 #[tokio::test]
 async fn a_post_without_a_key_that_may_have_been_sent_is_not_sent_again() {
     let (base, heads) = dropping_server(1);
-    let http = Client::http_client_builder()
-        .build()
-        .expect("reqwest client");
-    let client = Client::with_http_client(TOKEN, http)
-        .expect("client")
-        .with_base_url(base.parse().expect("URL"))
-        .with_retry_policy(RetryPolicy::new(3).with_base_delay(Duration::from_millis(10)));
+    let client = retrying_client(&base);
     let error = client.create_contact(&body()).await.expect_err("dropped");
     assert_ne!(error.request_state(), RequestState::NotSent, "{error:?}");
     assert_eq!(heads.lock().unwrap().len(), 1);
@@ -629,5 +604,50 @@ async fn traces_name_the_operation_status_and_attempts_and_no_secret() {
         "ve9EPM428h8vShlRW1KT",
     ] {
         assert!(!text.contains(secret), "{secret} in:\n{text}");
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// Pages of `GET /contacts/`
+// ---------------------------------------------------------------------------------------
+
+#[tokio::test]
+async fn the_contacts_list_is_a_stream_of_every_page_by_id_and_date() {
+    use futures_util::StreamExt;
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(path("/contacts/"))
+        .and(wiremock::matchers::query_param("startAfterId", "c2"))
+        .and(wiremock::matchers::query_param(
+            "startAfter",
+            "1700000000002",
+        ))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({
+            "contacts": [{"id": "c3"}],
+            "meta": {"startAfterId": null, "startAfter": null, "total": 3}
+        })))
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .and(path("/contacts/"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({
+            "contacts": [{"id": "c1"}, {"id": "c2"}],
+            "meta": {"startAfterId": "c2", "startAfter": 1700000000002u64, "total": 3}
+        })))
+        .mount(&server)
+        .await;
+    let client = client_with(Credentials::new().bearer(TOKEN), &server);
+    let params = highlevel_contacts::GetContactsParams::new("ve9EPM428h8vShlRW1KT").limit(2);
+    let ids: Vec<String> = client
+        .get_contacts_items(&params)
+        .map(|contact| contact.expect("a contact").id.unwrap_or_default())
+        .collect()
+        .await;
+    assert_eq!(ids, ["c1", "c2", "c3"]);
+    let sent = requests_to(&server, "/contacts/").await;
+    assert_eq!(sent.len(), 2);
+    for request in &sent {
+        assert_eq!(request.headers.get("version").unwrap(), "2021-07-28");
+        assert_eq!(bearer_of(request), format!("Bearer {TOKEN}"));
     }
 }

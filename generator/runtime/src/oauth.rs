@@ -15,7 +15,7 @@ use crate::credentials::{CredentialError, Secret, TokenFuture, TokenProvider};
 
 /// How long before its expiry a token is renewed unless told otherwise: HighLevel's own
 /// SDKs use the same margin.
-pub const DEFAULT_REFRESH_AHEAD: Duration = Duration::from_secs(30);
+const DEFAULT_REFRESH_AHEAD: Duration = Duration::from_secs(30);
 
 /// What a token endpoint answered: the new access token, the refresh token that replaces
 /// the old one (which usually stops working), and everything else it said.
