@@ -3,7 +3,7 @@
 //! builder and response decoder on their own, without a network.
 
 use std::error::Error as _;
-use std::io::{Read, Write};
+use std::io::Write;
 use std::net::TcpListener;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;

@@ -57,7 +57,7 @@ pub fn lower(spec: &Spec) -> Result<Api, Error> {
     let mut problems = pagination::resolve(&spec.path, document, &models, &mut operations);
     let webhook_signatures =
         signatures::signatures(&spec.path, document).unwrap_or_else(|problem| {
-            problems.push(problem);
+            problems.push(*problem);
             Vec::new()
         });
     if !problems.is_empty() {

@@ -22,11 +22,15 @@ const EXTENSION: &str = "x-webhook-signatures";
 const POINTER: &str = "#/info/x-webhook-signatures";
 const FORM: &str = "list `{header, algorithm}` entries (`ed25519` or `rsa-sha256`), the legacy one with `legacy: true`: one current signature and at most one legacy";
 
-pub(super) fn signatures(file: &Path, doc: &Document) -> Result<Vec<WebhookSignature>, Diagnostic> {
+pub(super) fn signatures(
+    file: &Path,
+    doc: &Document,
+) -> Result<Vec<WebhookSignature>, Box<Diagnostic>> {
     let Some((_, value)) = doc.info.extensions.iter().find(|(key, _)| key == EXTENSION) else {
         return Ok(Vec::new());
     };
-    let problem = |at: String, message: String| Diagnostic::new(file, at, message).help(FORM);
+    let problem =
+        |at: String, message: String| Box::new(Diagnostic::new(file, at, message).help(FORM));
     let Value::Array(entries) = value else {
         return Err(problem(
             POINTER.to_string(),
