@@ -38,26 +38,6 @@ impl fmt::Debug for Secret {
     }
 }
 
-/// `Authorization: Bearer <token>` for a token from a provider, which may be used whatever
-/// else the crate's operations send.
-impl Secret {
-    pub(crate) fn bearer_header<E>(
-        &self,
-    ) -> Result<reqwest::header::HeaderValue, Error<E>> {
-        let mut header = reqwest::header::HeaderValue::from_str(
-                &format!("Bearer {}", self.0),
-            )
-            .map_err(|_| {
-                Error::InvalidRequest(
-                    "the token from the provider contains characters that cannot appear in an HTTP header"
-                        .to_string(),
-                )
-            })?;
-        header.set_sensitive(true);
-        Ok(header)
-    }
-}
-
 /// A token a [`TokenProvider`] hands out.
 impl From<String> for Secret {
     fn from(value: String) -> Self {
@@ -188,7 +168,7 @@ pub(crate) fn secret_header<E>(
     Ok(header)
 }
 
-/// `Authorization: Bearer <token>`.
+/// `Authorization: Bearer <token>`, for a fixed token or one from a provider.
 pub(crate) fn bearer<E>(token: &Secret) -> Result<HeaderValue, Error<E>> {
     secret_header(&format!("Bearer {}", token.expose()), "bearer token")
 }

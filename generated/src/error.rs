@@ -339,7 +339,7 @@ pub(crate) fn api_error<E>(status: StatusCode, headers: HeaderMap, body: E) -> E
 }
 
 /// A body that did not decode as documented.
-fn undecodable<E>(
+pub(crate) fn undecodable<E>(
     status: StatusCode,
     headers: HeaderMap,
     body: &[u8],

@@ -9,7 +9,12 @@ use std::pin::Pin;
 #[cfg(feature = "token-provider")]
 use std::sync::Arc;
 
-#[cfg(any(feature = "secret-header", feature = "bearer", feature = "basic-auth"))]
+#[cfg(any(
+    feature = "secret-header",
+    feature = "bearer",
+    feature = "basic-auth",
+    feature = "token-provider"
+))]
 use reqwest::header::HeaderValue;
 
 #[cfg(any(
@@ -31,7 +36,7 @@ impl Secret {
     }
 
     /// The value, for the one place that sends it.
-    #[cfg(any(feature = "sends-credentials", feature = "oauth"))]
+    #[cfg(any(feature = "sends-credentials", feature = "token-provider"))]
     pub(crate) fn expose(&self) -> &str {
         &self.0
     }
@@ -47,23 +52,6 @@ impl Secret {
 impl fmt::Debug for Secret {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str("<redacted>")
-    }
-}
-
-/// `Authorization: Bearer <token>` for a token from a provider, which may be used whatever
-/// else the crate's operations send.
-#[cfg(feature = "token-provider")]
-impl Secret {
-    pub(crate) fn bearer_header<E>(&self) -> Result<reqwest::header::HeaderValue, Error<E>> {
-        let mut header = reqwest::header::HeaderValue::from_str(&format!("Bearer {}", self.0))
-            .map_err(|_| {
-                Error::InvalidRequest(
-                    "the token from the provider contains characters that cannot appear in an HTTP header"
-                        .to_string(),
-                )
-            })?;
-        header.set_sensitive(true);
-        Ok(header)
     }
 }
 
@@ -194,7 +182,12 @@ impl Token {
 }
 
 /// A header value that carries a secret: marked sensitive, so that it is never logged.
-#[cfg(any(feature = "secret-header", feature = "bearer", feature = "basic-auth"))]
+#[cfg(any(
+    feature = "secret-header",
+    feature = "bearer",
+    feature = "basic-auth",
+    feature = "token-provider"
+))]
 pub(crate) fn secret_header<E>(value: &str, what: &str) -> Result<HeaderValue, Error<E>> {
     let mut header = HeaderValue::from_str(value).map_err(|_| {
         Error::InvalidRequest(format!(
@@ -205,8 +198,8 @@ pub(crate) fn secret_header<E>(value: &str, what: &str) -> Result<HeaderValue, E
     Ok(header)
 }
 
-/// `Authorization: Bearer <token>`.
-#[cfg(feature = "bearer")]
+/// `Authorization: Bearer <token>`, for a fixed token or one from a provider.
+#[cfg(any(feature = "bearer", feature = "token-provider"))]
 pub(crate) fn bearer<E>(token: &Secret) -> Result<HeaderValue, Error<E>> {
     secret_header(&format!("Bearer {}", token.expose()), "bearer token")
 }

@@ -339,9 +339,10 @@ pub(crate) fn api_error<E>(status: StatusCode, headers: HeaderMap, body: E) -> E
     feature = "decode-json",
     feature = "decode-error",
     feature = "text",
-    feature = "text-error"
+    feature = "text-error",
+    feature = "pagination"
 ))]
-fn undecodable<E>(
+pub(crate) fn undecodable<E>(
     status: StatusCode,
     headers: HeaderMap,
     body: &[u8],

@@ -14,7 +14,7 @@ use std::task::{Context, Poll};
 use serde::de::DeserializeOwned;
 use serde_json::Value;
 
-use crate::error::{DecodeError, Error, ErrorResponse};
+use crate::error::{DecodeError, Error};
 use crate::response::SuccessResponse;
 
 /// Where a request carries a position: a query parameter or a field of its JSON body.
@@ -346,14 +346,13 @@ impl<I: DeserializeOwned, T, E> Items<'_, I, T, E> {
                 Ok(items) => self.buffer.extend(items),
                 Err(source) => {
                     self.failed = true;
-                    return Poll::Ready(Some(Err(Error::Decode {
-                        response: Box::new(ErrorResponse {
-                            status: page.status,
-                            headers: page.headers,
-                            body: serde_json::to_vec(&page.body.1).unwrap_or_default(),
-                        }),
-                        source: DecodeError::Json(source),
-                    })));
+                    let body = serde_json::to_vec(&page.body.1).unwrap_or_default();
+                    return Poll::Ready(Some(Err(crate::error::undecodable(
+                        page.status,
+                        page.headers,
+                        &body,
+                        DecodeError::Json(source),
+                    ))));
                 }
             }
         }

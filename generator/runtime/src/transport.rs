@@ -284,18 +284,11 @@ pub(crate) async fn send<E>(
     call: &Call<'_>,
     request: reqwest::Request,
 ) -> Result<Received, Error<E>> {
-    #[cfg(feature = "tracing")]
-    let span = call.span(&request);
-    let sent = async {
-        match attempts(http, policy, timeout, call, request, false).await? {
-            Attempt::Read(received) => Ok(received),
-            // Only asked for when `open_success` is set.
-            Attempt::Open { response, attempts } => read_whole(response, attempts).await,
-        }
-    };
-    #[cfg(feature = "tracing")]
-    let sent = tracing::Instrument::instrument(sent, span);
-    sent.await
+    match attempts(http, policy, timeout, call, request, false).await? {
+        Attempt::Read(received) => Ok(received),
+        // Only asked for when `open_success` is set.
+        Attempt::Open { response, attempts } => read_whole(response, attempts).await,
+    }
 }
 
 /// Like [`send`], but a success (2xx, or 101 for an upgrade) comes back before its body
@@ -308,12 +301,7 @@ pub(crate) async fn send_open<E>(
     call: &Call<'_>,
     request: reqwest::Request,
 ) -> Result<Attempt, Error<E>> {
-    #[cfg(feature = "tracing")]
-    let span = call.span(&request);
-    let sent = attempts(http, policy, timeout, call, request, true);
-    #[cfg(feature = "tracing")]
-    let sent = tracing::Instrument::instrument(sent, span);
-    sent.await
+    attempts(http, policy, timeout, call, request, true).await
 }
 
 /// What an attempt ended with.
@@ -327,7 +315,24 @@ pub(crate) enum Attempt {
     },
 }
 
+/// Every attempt of `request`, within the call's span.
 async fn attempts<E>(
+    http: &reqwest::Client,
+    policy: &RetryPolicy,
+    timeout: Option<Duration>,
+    call: &Call<'_>,
+    request: reqwest::Request,
+    open_success: bool,
+) -> Result<Attempt, Error<E>> {
+    #[cfg(feature = "tracing")]
+    let span = call.span(&request);
+    let sent = each_attempt(http, policy, timeout, call, request, open_success);
+    #[cfg(feature = "tracing")]
+    let sent = tracing::Instrument::instrument(sent, span);
+    sent.await
+}
+
+async fn each_attempt<E>(
     http: &reqwest::Client,
     policy: &RetryPolicy,
     timeout: Option<Duration>,
@@ -438,9 +443,10 @@ async fn put_token<E>(
         return Ok(None);
     };
     let token = provider.token().await.map_err(Error::Credentials)?;
-    request
-        .headers_mut()
-        .insert(reqwest::header::AUTHORIZATION, token.bearer_header()?);
+    request.headers_mut().insert(
+        reqwest::header::AUTHORIZATION,
+        crate::credentials::bearer(&token)?,
+    );
     Ok(Some(token))
 }
 

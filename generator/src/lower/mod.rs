@@ -101,7 +101,6 @@ pub fn lower(spec: &Spec) -> Result<Api, Error> {
     Ok(api)
 }
 
-/// An example that fits its schema, before it is named.
 /// Whether the description says its API sends HighLevel's rate-limit headers: by
 /// `info.x-rate-limit-headers: highlevel`, or by documenting one that only HighLevel sends.
 fn highlevel_rate_limit(document: &Document) -> bool {
@@ -125,6 +124,7 @@ fn highlevel_rate_limit(document: &Document) -> bool {
     declared || documented
 }
 
+/// An example that fits its schema, before it is named.
 struct RecordedExample {
     /// Test name stem.
     name: String,

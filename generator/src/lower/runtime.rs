@@ -46,36 +46,34 @@ pub(super) fn decide(api: &mut Api) {
         runtime.reqwest_features = always.reqwest_features;
     }
     // A bearer token may come from a provider whichever operations are compiled (the
-    // `Credentials` struct holds it); the provider that renews OAuth tokens and the
-    // traces are the crate's own optional features.
+    // `Credentials` struct holds it), and the rate-limit headers are the API's; the
+    // provider that renews OAuth tokens, webhook signatures and traces are the crate's
+    // own optional features, each gated on the Cargo feature of its name.
     if api
         .credentials
         .iter()
         .any(|credential| credential.kind == CredentialKind::Bearer)
     {
+        optional(&mut runtime, Piece::Oauth);
         runtime.pieces.insert(Piece::TokenProvider);
-        runtime.gates.remove(&Piece::TokenProvider);
-        runtime.pieces.insert(Piece::Oauth);
-        runtime
-            .gates
-            .insert(Piece::Oauth, user_feature(Piece::Oauth));
     }
     if !api.webhook_signatures.is_empty() {
-        runtime.pieces.insert(Piece::WebhookSignatures);
-        runtime.gates.insert(
-            Piece::WebhookSignatures,
-            user_feature(Piece::WebhookSignatures),
-        );
+        optional(&mut runtime, Piece::WebhookSignatures);
     }
+    optional(&mut runtime, Piece::Tracing);
     if api.highlevel_rate_limit {
         runtime.pieces.insert(Piece::HighLevelRateLimit);
-        runtime.gates.remove(&Piece::HighLevelRateLimit);
     }
-    runtime.pieces.insert(Piece::Tracing);
-    runtime
-        .gates
-        .insert(Piece::Tracing, user_feature(Piece::Tracing));
     api.runtime = runtime;
+}
+
+/// Adds `piece`, compiled under the crate's Cargo feature of the same name.
+fn optional(runtime: &mut Runtime, piece: Piece) {
+    runtime.pieces.insert(piece);
+    let gate = Gate {
+        features: vec![piece.feature().to_string()],
+    };
+    runtime.gates.insert(piece, gate);
 }
 
 /// The runtime pieces a pagination scheme uses.
@@ -95,13 +93,6 @@ fn page_pieces(scheme: &PageScheme) -> Vec<Piece> {
         PageScheme::Offset(t) => vec![Piece::PageOffset, target(t)],
         PageScheme::Page { target: t, .. } => vec![Piece::PageNumber, target(t)],
         PageScheme::NextUrl(f) => vec![Piece::PageNextUrl, field(f)],
-    }
-}
-
-/// The gate of a piece that the crate's Cargo feature of the same name turns on.
-fn user_feature(piece: Piece) -> Gate {
-    Gate {
-        features: vec![piece.feature().to_string()],
     }
 }
 
