@@ -371,6 +371,16 @@ impl Client {
             .extend(segments);
         Ok(url)
     }
+
+    /// What the transport is told of a call of the operation `name`: the name and
+    /// `path` template for traces, and this client's options.
+    fn call(
+        &self,
+        name: &'static str,
+        path: &'static str,
+    ) -> crate::transport::Call<'_> {
+        crate::transport::Call::operation(name, path, &self.options)
+    }
 }
 
 #[cfg(feature = "webhook-signatures")]
@@ -446,17 +456,10 @@ impl Client {
         Error<CreateContactError>,
     > {
         let request = self.create_contact_request(body)?;
-        self.send(
-                request,
-                decode_create_contact,
-                crate::transport::Call::operation(
-                        "create_contact",
-                        "/contacts/",
-                        &self.options,
-                    )
-                    .with_token(self.credentials.provider(&[&[Scheme::Bearer]])),
-            )
-            .await
+        let call = self
+            .call("create_contact", "/contacts/")
+            .with_token(self.credentials.provider(&[&[Scheme::Bearer]]));
+        self.send(request, decode_create_contact, call).await
     }
 
     /// Builds the request that [`Client::create_contact`] sends, without sending it.
@@ -528,17 +531,10 @@ impl Client {
         Error<GetContactsError>,
     > {
         let request = self.get_contacts_request(params)?;
-        self.send(
-                request,
-                decode_get_contacts,
-                crate::transport::Call::operation(
-                        "get_contacts",
-                        "/contacts/",
-                        &self.options,
-                    )
-                    .with_token(self.credentials.provider(&[&[Scheme::Bearer]])),
-            )
-            .await
+        let call = self
+            .call("get_contacts", "/contacts/")
+            .with_token(self.credentials.provider(&[&[Scheme::Bearer]]));
+        self.send(request, decode_get_contacts, call).await
     }
 
     /// The pages of [`Client::get_contacts`], from the one the arguments ask for to the last, each with its status, headers and rate limit; a request is sent when a page is asked for.
@@ -576,11 +572,8 @@ impl Client {
                         .send(
                             request,
                             crate::paginate::keeping_json(decode_get_contacts),
-                            crate::transport::Call::operation(
-                                    "get_contacts",
-                                    "/contacts/",
-                                    &self.options,
-                                )
+                            self
+                                .call("get_contacts", "/contacts/")
                                 .with_token(self.credentials.provider(&[&[Scheme::Bearer]])),
                         ),
                 )
@@ -660,40 +653,14 @@ pub fn decode_create_contact(
     headers: HeaderMap,
     body: &[u8],
 ) -> Result<CreateContactResponse, Error<CreateContactError>> {
+    let answer = crate::error::Answer::new(status, headers, body);
     match status.as_u16() {
-        201 => crate::error::decode_body(status, headers, body),
-        400 => {
-            Err(
-                crate::error::decode_error(
-                    status,
-                    headers,
-                    body,
-                    CreateContactError::BadRequest,
-                ),
-            )
-        }
-        401 => {
-            Err(
-                crate::error::decode_error(
-                    status,
-                    headers,
-                    body,
-                    CreateContactError::Unauthorized,
-                ),
-            )
-        }
-        422 => {
-            Err(
-                crate::error::decode_error(
-                    status,
-                    headers,
-                    body,
-                    CreateContactError::UnprocessableEntity,
-                ),
-            )
-        }
-        429 => Err(crate::error::rate_limited(status, headers, body)),
-        _ => Err(crate::error::unexpected_status(status, headers, body)),
+        201 => answer.json(),
+        400 => answer.json_error(CreateContactError::BadRequest),
+        401 => answer.json_error(CreateContactError::Unauthorized),
+        422 => answer.json_error(CreateContactError::UnprocessableEntity),
+        429 => answer.rate_limited(),
+        _ => answer.unexpected(),
     }
 }
 
@@ -718,40 +685,14 @@ pub fn decode_get_contacts(
     headers: HeaderMap,
     body: &[u8],
 ) -> Result<ContactsPage, Error<GetContactsError>> {
+    let answer = crate::error::Answer::new(status, headers, body);
     match status.as_u16() {
-        200 => crate::error::decode_body(status, headers, body),
-        400 => {
-            Err(
-                crate::error::decode_error(
-                    status,
-                    headers,
-                    body,
-                    GetContactsError::BadRequest,
-                ),
-            )
-        }
-        401 => {
-            Err(
-                crate::error::decode_error(
-                    status,
-                    headers,
-                    body,
-                    GetContactsError::Unauthorized,
-                ),
-            )
-        }
-        422 => {
-            Err(
-                crate::error::decode_error(
-                    status,
-                    headers,
-                    body,
-                    GetContactsError::UnprocessableEntity,
-                ),
-            )
-        }
-        429 => Err(crate::error::rate_limited(status, headers, body)),
-        _ => Err(crate::error::unexpected_status(status, headers, body)),
+        200 => answer.json(),
+        400 => answer.json_error(GetContactsError::BadRequest),
+        401 => answer.json_error(GetContactsError::Unauthorized),
+        422 => answer.json_error(GetContactsError::UnprocessableEntity),
+        429 => answer.rate_limited(),
+        _ => answer.unexpected(),
     }
 }
 

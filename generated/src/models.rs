@@ -960,11 +960,9 @@ impl From<&str> for DndStatus {
 
 impl From<String> for DndStatus {
     fn from(value: String) -> Self {
-        match value.as_str() {
-            "active" => DndStatus::Active,
-            "inactive" => DndStatus::Inactive,
-            "permanent" => DndStatus::Permanent,
-            _ => DndStatus::Other(value),
+        match DndStatus::from(value.as_str()) {
+            DndStatus::Other(_) => DndStatus::Other(value),
+            known => known,
         }
     }
 }
@@ -1137,10 +1135,9 @@ impl From<&str> for InboundDndStatus {
 
 impl From<String> for InboundDndStatus {
     fn from(value: String) -> Self {
-        match value.as_str() {
-            "active" => InboundDndStatus::Active,
-            "inactive" => InboundDndStatus::Inactive,
-            _ => InboundDndStatus::Other(value),
+        match InboundDndStatus::from(value.as_str()) {
+            InboundDndStatus::Other(_) => InboundDndStatus::Other(value),
+            known => known,
         }
     }
 }

@@ -96,7 +96,7 @@ pub struct Part {
     /// The model the items are, for format to remember their text by.
     pub model: Option<crate::ir::Model>,
     /// The items' text, when it was printed before.
-    pub printed: Option<std::rc::Rc<str>>,
+    pub printed: Option<std::sync::Arc<str>>,
 }
 
 impl Part {

@@ -60,7 +60,7 @@ fn gated_file(path: &str, parts: Vec<Part>, settings: &Settings) -> Result<Gener
                 }
             }
         }
-        let printed: std::rc::Rc<str> = prettyplease::unparse(&syntax).into();
+        let printed: std::sync::Arc<str> = prettyplease::unparse(&syntax).into();
         text.push_str(&printed);
         if let Some(model) = part.model {
             crate::memo::remember_model(model, printed);
@@ -80,12 +80,12 @@ fn parse_outer(path: &str, tokens: proc_macro2::TokenStream) -> Result<Vec<syn::
     })
 }
 
-/// A runtime module's text, printed the first time its key is seen on this thread.
-fn printed_once(key: String, file: Box<dyn FnOnce() -> syn::File>) -> std::rc::Rc<str> {
+/// A runtime module's text, printed the first time its key is seen .
+fn printed_once(key: String, file: Box<dyn FnOnce() -> syn::File>) -> std::sync::Arc<str> {
     if let Some(text) = crate::memo::module(&key) {
         return text;
     }
-    let text: std::rc::Rc<str> = space_items(&prettyplease::unparse(&file())).into();
+    let text: std::sync::Arc<str> = space_items(&prettyplease::unparse(&file())).into();
     crate::memo::remember_module(key, text.clone());
     text
 }

@@ -109,7 +109,7 @@ pub fn compiled_under(source: &str, features: &[&str]) -> Option<String> {
     emit::runtime::compiled_under(source, features)
 }
 
-/// Forgets the text this thread remembers from crates generated before (runtime modules and
+/// Forgets the text remembered from crates generated before (runtime modules and
 /// models it printed), so that the next crates cost what they would in a fresh process: for
 /// timing passes over the same files (`cargo xtask bench`).
 pub fn forget_printed() {

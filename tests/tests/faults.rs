@@ -965,7 +965,7 @@ paths:
     );
     let undocumented = decoder("undocumented");
     assert!(
-        undocumented.contains("429 => Err(crate::error::rate_limited(status, headers, body))"),
+        undocumented.contains("429 => answer.rate_limited()"),
         "`default` does not document a 429:\n{undocumented}"
     );
 }

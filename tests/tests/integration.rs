@@ -575,7 +575,11 @@ async fn traces_name_the_operation_status_and_attempts_and_no_secret() {
         .with_span_events(tracing_subscriber::fmt::format::FmtSpan::CLOSE)
         .with_writer(move || writer.clone())
         .finish();
-    let _guard = tracing::subscriber::set_default(subscriber);
+    // Global, not `set_default`: a callsite another test's thread reaches first, while this
+    // thread's default is not yet set, can stay disabled for every thread. Other tests'
+    // events land here too, which only widens the search for secrets below.
+    tracing::subscriber::set_global_default(subscriber)
+        .expect("this test sets the binary's only global subscriber");
     let client = client_with(Credentials::new().bearer(TOKEN), &server).with_request_options(
         RequestOptions::new()
             .header(

@@ -184,8 +184,13 @@ pub fn run(args: BenchArgs) -> ExitCode {
         );
     }
     let threads = crate::parallel::threads();
+    // Largest first, so that no worker is left with a large file at the end.
+    let mut by_size = timed.clone();
+    by_size.sort_by_key(|entry| {
+        std::cmp::Reverse(std::fs::metadata(&entry.spec).map_or(0, |m| m.len()))
+    });
     let parallel: Duration = (0..args.iterations)
-        .map(|_| parallel_pass(&timed))
+        .map(|_| parallel_pass(&by_size))
         .sum::<Duration>()
         / args.iterations;
     let floor = total.parse.as_secs_f64() / passes;
@@ -246,14 +251,14 @@ fn largest_crate(entry: &Entry) -> Result<(), String> {
     crate::bench_builds::feature_checks(&dir, &entry.crate_name, &features)
 }
 
-/// Wall time of one pass over `entries`, the files in parallel.
+/// Wall time of one pass of the generator over `entries`, the files in parallel.
 fn parallel_pass(entries: &[&Entry]) -> Duration {
-    // The other workers start with nothing remembered; so does this thread.
+    // Nothing remembered from the passes before.
     generator::forget_printed();
     let started = Instant::now();
     // Every file went through every stage in the warm-up.
     crate::parallel::map(entries, |entry| {
-        let _ = measure(entry);
+        let _ = generator_stages(entry);
     });
     started.elapsed()
 }
@@ -261,13 +266,20 @@ fn parallel_pass(entries: &[&Entry]) -> Duration {
 /// One file through the floor and through every generator stage; `Err` names the stage
 /// that failed.
 fn measure(entry: &Entry) -> Result<Stages, &'static str> {
-    let mut stages = Stages::default();
-
     let started = Instant::now();
     let text = std::fs::read_to_string(&entry.spec).map_err(|_| "reading")?;
     let value = serde_json::from_str::<serde_json::Value>(&text).map_err(|_| "parsing")?;
-    stages.parse = started.elapsed();
+    let parse = started.elapsed();
     drop(value);
+    Ok(Stages {
+        parse,
+        ..generator_stages(entry)?
+    })
+}
+
+/// One file through every generator stage, each timed.
+fn generator_stages(entry: &Entry) -> Result<Stages, &'static str> {
+    let mut stages = Stages::default();
 
     let started = Instant::now();
     let spec = generator::load::load_with(&entry.spec, &entry.options).map_err(|_| "load")?;

@@ -320,20 +320,6 @@ pub(crate) fn unexpected_status<E>(
     }))
 }
 
-/// A documented error, its body already read as `body`.
-#[cfg(any(
-    feature = "decode-error",
-    feature = "empty-error",
-    feature = "text-error"
-))]
-pub(crate) fn api_error<E>(status: StatusCode, headers: HeaderMap, body: E) -> Error<E> {
-    Error::Api(Box::new(ErrorResponse {
-        status,
-        headers,
-        body,
-    }))
-}
-
 /// A body that did not decode as documented.
 #[cfg(any(
     feature = "decode-json",
@@ -358,67 +344,119 @@ pub(crate) fn undecodable<E>(
     }
 }
 
-/// Decodes a JSON success body.
-#[cfg(feature = "decode-json")]
-pub(crate) fn decode_body<T: serde::de::DeserializeOwned, E>(
-    status: StatusCode,
-    headers: HeaderMap,
-    body: &[u8],
-) -> Result<T, Error<E>> {
-    serde_json::from_slice(body)
-        .map_err(|source| undecodable(status, headers, body, DecodeError::Json(source)))
-}
+/// A response as it arrived, which an operation's decoder turns into its result by the
+/// status alone: one short call per documented status instead of a copy of the same
+/// steps in every decoder.
+#[cfg(feature = "requests")]
+pub(crate) struct Answer<'a>(ErrorResponse<&'a [u8]>);
 
-/// Decodes a documented JSON error body and wraps it in the operation's error enum.
-#[cfg(feature = "decode-error")]
-pub(crate) fn decode_error<T: serde::de::DeserializeOwned, E>(
-    status: StatusCode,
-    headers: HeaderMap,
-    body: &[u8],
-    wrap: fn(T) -> E,
-) -> Error<E> {
-    match serde_json::from_slice(body) {
-        Ok(decoded) => api_error(status, headers, wrap(decoded)),
-        Err(source) => undecodable(status, headers, body, DecodeError::Json(source)),
-    }
-}
-
-/// A text body, which must be UTF-8.
-#[cfg(feature = "text")]
-pub(crate) fn decode_text<E>(
-    status: StatusCode,
-    headers: HeaderMap,
-    body: &[u8],
-) -> Result<String, Error<E>> {
-    String::from_utf8(body.to_vec())
-        .map_err(|source| undecodable(status, headers, body, DecodeError::Text(source)))
-}
-
-/// Decodes a documented text error body and wraps it in the operation's error enum.
-#[cfg(feature = "text-error")]
-pub(crate) fn text_error<E>(
-    status: StatusCode,
-    headers: HeaderMap,
-    body: &[u8],
-    wrap: fn(String) -> E,
-) -> Error<E> {
-    match String::from_utf8(body.to_vec()) {
-        Ok(text) => api_error(status, headers, wrap(text)),
-        Err(source) => undecodable(status, headers, body, DecodeError::Text(source)),
-    }
-}
-
-/// A 429 the operation does not document, with the rate-limit figures read as it arrived.
-#[cfg(feature = "rate-limited")]
-pub(crate) fn rate_limited<E>(status: StatusCode, headers: HeaderMap, body: &[u8]) -> Error<E> {
-    let rate_limit = RateLimit::from_headers(&headers);
-    Error::RateLimited {
-        response: Box::new(ErrorResponse {
+#[cfg(feature = "requests")]
+impl<'a> Answer<'a> {
+    pub(crate) fn new(status: StatusCode, headers: HeaderMap, body: &'a [u8]) -> Self {
+        Answer(ErrorResponse {
             status,
             headers,
-            body: body.to_vec(),
-        }),
-        rate_limit,
+            body,
+        })
+    }
+
+    /// A JSON success body.
+    #[cfg(feature = "decode-json")]
+    pub(crate) fn json<T: serde::de::DeserializeOwned, E>(self) -> Result<T, Error<E>> {
+        let ErrorResponse {
+            status,
+            headers,
+            body,
+        } = self.0;
+        serde_json::from_slice(body)
+            .map_err(|source| undecodable(status, headers, body, DecodeError::Json(source)))
+    }
+
+    /// A text success body, which must be UTF-8.
+    #[cfg(feature = "text")]
+    pub(crate) fn text<E>(self) -> Result<String, Error<E>> {
+        let ErrorResponse {
+            status,
+            headers,
+            body,
+        } = self.0;
+        String::from_utf8(body.to_vec())
+            .map_err(|source| undecodable(status, headers, body, DecodeError::Text(source)))
+    }
+
+    /// A documented error whose body needs no decoding (none, or bytes): `body`.
+    #[cfg(feature = "empty-error")]
+    pub(crate) fn error<T, E>(self, body: E) -> Result<T, Error<E>> {
+        Err(self.api_error(body))
+    }
+
+    /// A documented JSON error body, wrapped in the operation's error enum.
+    #[cfg(feature = "decode-error")]
+    pub(crate) fn json_error<B: serde::de::DeserializeOwned, T, E>(
+        self,
+        wrap: fn(B) -> E,
+    ) -> Result<T, Error<E>> {
+        Err(match serde_json::from_slice(self.0.body) {
+            Ok(decoded) => self.api_error(wrap(decoded)),
+            Err(source) => self.undecodable(DecodeError::Json(source)),
+        })
+    }
+
+    /// A documented text error body, wrapped in the operation's error enum.
+    #[cfg(feature = "text-error")]
+    pub(crate) fn text_error<T, E>(self, wrap: fn(String) -> E) -> Result<T, Error<E>> {
+        Err(match String::from_utf8(self.0.body.to_vec()) {
+            Ok(text) => self.api_error(wrap(text)),
+            Err(source) => self.undecodable(DecodeError::Text(source)),
+        })
+    }
+
+    /// A 429 the operation does not document, with the rate-limit figures read as it
+    /// arrived.
+    #[cfg(feature = "rate-limited")]
+    pub(crate) fn rate_limited<T, E>(self) -> Result<T, Error<E>> {
+        let ErrorResponse {
+            status,
+            headers,
+            body,
+        } = self.0;
+        let rate_limit = RateLimit::from_headers(&headers);
+        Err(Error::RateLimited {
+            response: Box::new(ErrorResponse {
+                status,
+                headers,
+                body: body.to_vec(),
+            }),
+            rate_limit,
+        })
+    }
+
+    /// A status the operation does not document.
+    #[cfg(feature = "unexpected-status")]
+    pub(crate) fn unexpected<T, E>(self) -> Result<T, Error<E>> {
+        Err(unexpected_status(
+            self.0.status,
+            self.0.headers,
+            self.0.body,
+        ))
+    }
+
+    #[cfg(any(
+        feature = "decode-error",
+        feature = "empty-error",
+        feature = "text-error"
+    ))]
+    fn api_error<E>(self, body: E) -> Error<E> {
+        Error::Api(Box::new(ErrorResponse {
+            status: self.0.status,
+            headers: self.0.headers,
+            body,
+        }))
+    }
+
+    #[cfg(any(feature = "decode-error", feature = "text-error"))]
+    fn undecodable<E>(self, source: DecodeError) -> Error<E> {
+        undecodable(self.0.status, self.0.headers, self.0.body, source)
     }
 }
 
@@ -429,15 +467,19 @@ mod tests {
     #[test]
     fn the_status_alone_decides_and_bodies_are_kept() {
         let headers = HeaderMap::new();
+        let answer = |status, body| Answer::new(status, headers.clone(), body);
         let error: Error<()> = unexpected_status(StatusCode::IM_A_TEAPOT, headers.clone(), b"tea");
         assert_eq!(error.status(), Some(StatusCode::IM_A_TEAPOT));
         assert_eq!(error.raw_body(), Some(&b"tea"[..]));
         assert_eq!(error.request_state(), RequestState::Sent);
-        let decoded: Result<Vec<u32>, Error<()>> =
-            decode_body(StatusCode::OK, headers.clone(), b"[1, 2]");
+        let unexpected: Result<(), Error<()>> =
+            answer(StatusCode::IM_A_TEAPOT, b"tea").unexpected();
+        assert!(
+            matches!(unexpected, Err(Error::UnexpectedStatus(response)) if response.body == b"tea")
+        );
+        let decoded: Result<Vec<u32>, Error<()>> = answer(StatusCode::OK, b"[1, 2]").json();
         assert_eq!(decoded.ok(), Some(vec![1, 2]));
-        let broken: Result<Vec<u32>, Error<()>> =
-            decode_body(StatusCode::OK, headers.clone(), b"{");
+        let broken: Result<Vec<u32>, Error<()>> = answer(StatusCode::OK, b"{").json();
         assert!(matches!(
             broken,
             Err(Error::Decode {
@@ -445,8 +487,7 @@ mod tests {
                 ..
             })
         ));
-        let text: Result<String, Error<()>> =
-            decode_text(StatusCode::OK, headers.clone(), &[0xff, 0xfe]);
+        let text: Result<String, Error<()>> = answer(StatusCode::OK, &[0xff, 0xfe]).text();
         assert!(matches!(
             text,
             Err(Error::Decode {
@@ -454,8 +495,20 @@ mod tests {
                 ..
             })
         ));
-        let wrapped: Error<Option<u32>> = decode_error(StatusCode::NOT_FOUND, headers, b"7", Some);
-        assert!(matches!(wrapped, Error::Api(response) if response.body == Some(7)));
+        let wrapped: Result<(), Error<Option<u32>>> =
+            answer(StatusCode::NOT_FOUND, b"7").json_error(Some);
+        assert!(matches!(wrapped, Err(Error::Api(response)) if response.body == Some(7)));
+        let undecodable: Result<(), Error<Option<u32>>> =
+            answer(StatusCode::NOT_FOUND, b"seven").json_error(Some);
+        assert!(matches!(
+            undecodable,
+            Err(Error::Decode { response, .. }) if response.body == b"seven"
+        ));
+        let texts: Result<(), Error<String>> =
+            answer(StatusCode::BAD_REQUEST, b"no").text_error(|text| text);
+        assert!(matches!(texts, Err(Error::Api(response)) if response.body == "no"));
+        let empty: Result<(), Error<&str>> = answer(StatusCode::GONE, b"").error("gone");
+        assert!(matches!(empty, Err(Error::Api(response)) if response.status == StatusCode::GONE));
     }
 
     #[test]

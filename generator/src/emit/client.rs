@@ -433,6 +433,13 @@ fn emit_core(api: &Api) -> TokenStream {
                     .extend(segments);
                 Ok(url)
             }
+
+            /// What the transport is told of a call of the operation `name`: the name and
+            /// `path` template for traces, and this client's options.
+            #gate
+            fn call(&self, name: &'static str, path: &'static str) -> crate::transport::Call<'_> {
+                crate::transport::Call::operation(name, path, &self.options)
+            }
         }
     });
     let execute_upgrade = api.runtime.has(Piece::Upgrade).then(|| {
@@ -815,7 +822,8 @@ fn emit_operation(api: &Api, op: &Operation) -> (TokenStream, TokenStream) {
         },
         None => quote! {
             let request = self.#request_fn(#(#names),*)?;
-            self.upgrade_call(request, #decode_fn, #call).await
+            let call = #call;
+            self.upgrade_call(request, #decode_fn, call).await
         },
     };
     let with_response = with_response.map(|with_response| {
@@ -835,7 +843,8 @@ fn emit_operation(api: &Api, op: &Operation) -> (TokenStream, TokenStream) {
             #gate
             pub async fn #with_response #lifetime(&self, #(#params),*) -> Result<crate::response::SuccessResponse<#success>, Error<#error_enum>> {
                 let request = self.#request_fn(#(#names),*)?;
-                self.send(request, #decode_fn, #call).await
+                let call = #call;
+            self.send(request, #decode_fn, call).await
             }
         }
     });
@@ -857,7 +866,8 @@ fn emit_operation(api: &Api, op: &Operation) -> (TokenStream, TokenStream) {
             #gate
             pub async fn #stream_fn #lifetime(&self, #(#params),*) -> Result<crate::ByteStream, Error<#error_enum>> {
                 let request = self.#request_fn(#(#names),*)?;
-                self.stream_call(request, #decode_fn, #call).await
+                let call = #call;
+            self.stream_call(request, #decode_fn, call).await
             }
         }
     });
@@ -1239,7 +1249,7 @@ fn security_tokens(api: &Api, op: &Operation) -> TokenStream {
 fn call_tokens(api: &Api, op: &Operation) -> TokenStream {
     let name = &op.rust_name;
     let path = &op.path;
-    let call = quote!(crate::transport::Call::operation(#name, #path, &self.options));
+    let call = quote!(self.call(#name, #path));
     let may_use_provider = api.runtime.has(Piece::TokenProvider)
         && op
             .security
@@ -1339,7 +1349,7 @@ fn emit_decode(op: &Operation) -> TokenStream {
     }
     let mut arms = Vec::new();
     let mut ranges = Vec::new();
-    let mut fallback = quote!(_ => Err(crate::error::unexpected_status(status, headers, body)),);
+    let mut fallback = quote!(_ => answer.unexpected(),);
     let several = op
         .success
         .iter()
@@ -1353,8 +1363,8 @@ fn emit_decode(op: &Operation) -> TokenStream {
     {
         let variant = ident(&response.variant);
         let decoded = match &response.body {
-            ResponseBody::Json(_) => quote!(crate::error::decode_body(status, headers, body)),
-            ResponseBody::Text => quote!(crate::error::decode_text(status, headers, body)),
+            ResponseBody::Json(_) => quote!(answer.json()),
+            ResponseBody::Text => quote!(answer.text()),
             ResponseBody::Bytes => quote!(Ok(body.to_vec())),
             ResponseBody::Empty | ResponseBody::Upgrade => quote!(Ok(())),
         };
@@ -1381,17 +1391,11 @@ fn emit_decode(op: &Operation) -> TokenStream {
     for response in &op.errors {
         let variant = ident(&response.variant);
         let value = match &response.body {
-            ResponseBody::Json(_) => {
-                quote!(Err(crate::error::decode_error(status, headers, body, #error_enum::#variant)))
-            }
-            ResponseBody::Text => {
-                quote!(Err(crate::error::text_error(status, headers, body, #error_enum::#variant)))
-            }
-            ResponseBody::Bytes => {
-                quote!(Err(crate::error::api_error(status, headers, #error_enum::#variant(body.to_vec()))))
-            }
+            ResponseBody::Json(_) => quote!(answer.json_error(#error_enum::#variant)),
+            ResponseBody::Text => quote!(answer.text_error(#error_enum::#variant)),
+            ResponseBody::Bytes => quote!(answer.error(#error_enum::#variant(body.to_vec()))),
             ResponseBody::Empty | ResponseBody::Upgrade => {
-                quote!(Err(crate::error::api_error(status, headers, #error_enum::#variant)))
+                quote!(answer.error(#error_enum::#variant))
             }
         };
         push_arm(
@@ -1404,9 +1408,10 @@ fn emit_decode(op: &Operation) -> TokenStream {
         );
     }
     if !op.documents_429 {
-        arms.push(quote!(429 => Err(crate::error::rate_limited(status, headers, body)),));
+        arms.push(quote!(429 => answer.rate_limited(),));
     }
     quote! {
+        let answer = crate::error::Answer::new(status, headers, body);
         match status.as_u16() {
             #(#arms)*
             #(#ranges)*

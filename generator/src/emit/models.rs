@@ -310,15 +310,11 @@ fn emit_enum(name: &proc_macro2::Ident, doc: TokenStream, values: &Enum) -> Toke
         let wire = &variant.wire_value;
         quote!(#name::#variant_name => #wire,)
     });
-    let from_str: Vec<TokenStream> = values
-        .variants
-        .iter()
-        .map(|variant| {
-            let variant_name = ident(&variant.rust_name);
-            let wire = &variant.wire_value;
-            quote!(#wire => #name::#variant_name,)
-        })
-        .collect();
+    let from_str = values.variants.iter().map(|variant| {
+        let variant_name = ident(&variant.rust_name);
+        let wire = &variant.wire_value;
+        quote!(#wire => #name::#variant_name,)
+    });
     quote! {
         #doc
         #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -349,9 +345,10 @@ fn emit_enum(name: &proc_macro2::Ident, doc: TokenStream, values: &Enum) -> Toke
 
         impl From<String> for #name {
             fn from(value: String) -> Self {
-                match value.as_str() {
-                    #(#from_str)*
-                    _ => #name::#fallback(value),
+                // An unknown value keeps the string it came in.
+                match #name::from(value.as_str()) {
+                    #name::#fallback(_) => #name::#fallback(value),
+                    known => known,
                 }
             }
         }
