@@ -619,6 +619,9 @@ pub struct Operation {
     /// that must all be given; an empty alternative means none are needed. Empty when
     /// the operation needs no credentials at all.
     pub security: Vec<Vec<usize>>,
+    /// Whether a token from a `TokenProvider` may authorize a call: one alternative of
+    /// [`Operation::security`] uses a bearer scheme.
+    pub takes_provided_token: bool,
     pub pointer: String,
 }
 

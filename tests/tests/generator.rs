@@ -990,3 +990,22 @@ fn lint_and_the_example_tests_agree_on_what_fits() {
         "a nullable schema's `null` example is tested as an `Option` of its type"
     );
 }
+
+#[test]
+fn a_token_provider_applies_where_an_alternative_uses_a_bearer_scheme() {
+    let api = lower("security.yaml");
+    let takes = |rust_name: &str| {
+        api.operations
+            .iter()
+            .find(|op| op.rust_name == rust_name)
+            .unwrap_or_else(|| panic!("operation `{rust_name}`"))
+            .takes_provided_token
+    };
+    // OAuth 2.0 and OpenID Connect send bearer tokens too.
+    for rust_name in ["get_me", "login", "get_public", "get_with_oauth"] {
+        assert!(takes(rust_name), "`{rust_name}` may send a provided token");
+    }
+    for rust_name in ["list_reports", "search", "get_session", "get_health"] {
+        assert!(!takes(rust_name), "`{rust_name}` has no bearer alternative");
+    }
+}

@@ -1250,13 +1250,7 @@ fn call_tokens(api: &Api, op: &Operation) -> TokenStream {
     let name = &op.rust_name;
     let path = &op.path;
     let call = quote!(self.call(#name, #path));
-    let may_use_provider = api.runtime.has(Piece::TokenProvider)
-        && op
-            .security
-            .iter()
-            .flatten()
-            .any(|index| api.credentials[*index].kind == CredentialKind::Bearer);
-    if may_use_provider {
+    if op.takes_provided_token {
         let security = security_tokens(api, op);
         quote!(#call.with_token(self.credentials.provider(#security)))
     } else {

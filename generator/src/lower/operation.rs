@@ -76,6 +76,10 @@ impl<'a> Lowerer<'a> {
         let method = crate::document::wire_method(&operation.method);
         let mut notes = vec![format!("`{method} {path}`")];
         let security = self.operation_security(operation, credentials, &mut notes);
+        let takes_provided_token = security
+            .iter()
+            .flatten()
+            .any(|index| credentials[*index].kind == crate::ir::CredentialKind::Bearer);
         let summary = operation.summary.clone().or_else(|| item.summary.clone());
         let description = operation
             .description
@@ -139,6 +143,7 @@ impl<'a> Lowerer<'a> {
             uses_deprecated,
             accept: responses.accept,
             security,
+            takes_provided_token,
             pointer,
         }
     }
