@@ -348,7 +348,8 @@ impl Client {
                 &call,
                 request,
             )
-            .await?;
+            .await
+            .map_err(crate::error::SendError::widen)?;
         let rate_limit = crate::response::RateLimit::from_headers(&received.headers);
         let body = decode(received.status, received.headers.clone(), &received.body)?;
         Ok(crate::response::SuccessResponse {

@@ -48,6 +48,37 @@ pub enum Error<E> {
     Pagination(String),
 }
 
+/// An error on the way to an answer, which no operation's documented body is part of:
+/// the transport is written once for all operations instead of once per error type, and
+/// its errors become an operation's with [`Error::widen`].
+pub(crate) type SendError = Error<std::convert::Infallible>;
+impl SendError {
+    /// The same error, as one of an operation whose documented errors are `E`.
+    pub(crate) fn widen<E>(self) -> Error<E> {
+        match self {
+            Error::Api(response) => match response.body {}
+            Error::UnexpectedStatus(response) => Error::UnexpectedStatus(response),
+            Error::RateLimited { response, rate_limit } => {
+                Error::RateLimited {
+                    response,
+                    rate_limit,
+                }
+            }
+            Error::Decode { response, source } => Error::Decode { response, source },
+            Error::Transport { source, state, response } => {
+                Error::Transport {
+                    source,
+                    state,
+                    response,
+                }
+            }
+            Error::InvalidRequest(reason) => Error::InvalidRequest(reason),
+            Error::Credentials(error) => Error::Credentials(error),
+            Error::Pagination(reason) => Error::Pagination(reason),
+        }
+    }
+}
+
 /// Why a response body did not decode as its documented type.
 #[derive(Debug)]
 #[non_exhaustive]

@@ -9,7 +9,7 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 use reqwest::header::HeaderMap;
 use reqwest::{Method, StatusCode};
 use crate::credentials::{Secret, TokenProvider};
-use crate::error::{Error, ErrorResponse, RequestState};
+use crate::error::{Error, ErrorResponse, RequestState, SendError};
 use crate::options::{RequestOptions, IDEMPOTENCY_KEY};
 use crate::response::RateLimit;
 
@@ -114,11 +114,11 @@ impl RetryPolicy {
     /// A 429 that says only that the daily allowance is used up is final: only a new day
     /// helps, and no header says when that is. So is a request reqwest could not build: it
     /// would fail the same way again.
-    fn delay_after<T>(
+    fn delay_after(
         &self,
         repeatable: bool,
         attempt: u32,
-        outcome: Result<&Received, &Error<T>>,
+        outcome: Result<&Received, &SendError>,
     ) -> Option<Duration> {
         if attempt >= self.max_attempts {
             return None;
@@ -275,13 +275,13 @@ impl<'a> Call<'a> {
 /// Sends `request` (with `timeout` for each attempt, unless the request has its own) and
 /// reads the whole response, sending it again as `policy` allows. Each attempt sends a
 /// copy made beforehand; a request with a streamed body has no copy and is sent once.
-pub(crate) async fn send<E>(
+pub(crate) async fn send(
     http: &reqwest::Client,
     policy: &RetryPolicy,
     timeout: Option<Duration>,
     call: &Call<'_>,
     request: reqwest::Request,
-) -> Result<Received, Error<E>> {
+) -> Result<Received, SendError> {
     match attempts(http, policy, timeout, call, request, false).await? {
         Attempt::Read(received) => Ok(received),
         Attempt::Open { response, attempts } => read_whole(response, attempts).await,
@@ -297,14 +297,14 @@ pub(crate) enum Attempt {
 }
 
 /// Every attempt of `request`, within the call's span.
-async fn attempts<E>(
+async fn attempts(
     http: &reqwest::Client,
     policy: &RetryPolicy,
     timeout: Option<Duration>,
     call: &Call<'_>,
     request: reqwest::Request,
     open_success: bool,
-) -> Result<Attempt, Error<E>> {
+) -> Result<Attempt, SendError> {
     #[cfg(feature = "tracing")]
     let span = call.span(&request);
     let sent = each_attempt(http, policy, timeout, call, request, open_success);
@@ -313,14 +313,14 @@ async fn attempts<E>(
     sent.await
 }
 
-async fn each_attempt<E>(
+async fn each_attempt(
     http: &reqwest::Client,
     policy: &RetryPolicy,
     timeout: Option<Duration>,
     call: &Call<'_>,
     mut request: reqwest::Request,
     open_success: bool,
-) -> Result<Attempt, Error<E>> {
+) -> Result<Attempt, SendError> {
     call.options.apply(&mut request);
     let policy = call.options.retry_policy.as_ref().unwrap_or(policy);
     if call.options.timeout.is_some() {
@@ -347,8 +347,7 @@ async fn each_attempt<E>(
                 if open_success
                     && (status.is_success() || status == StatusCode::SWITCHING_PROTOCOLS)
                 {
-                    #[cfg(feature = "tracing")]
-                    traced::<E>(attempt, started, Ok(status));
+                    #[cfg(feature = "tracing")] traced(attempt, started, Ok(status));
                     return Ok(Attempt::Open {
                         response,
                         attempts: attempt,
@@ -402,10 +401,10 @@ async fn each_attempt<E>(
 }
 
 /// Puts the provider's current token on one attempt, and says which token that was.
-async fn put_token<E>(
+async fn put_token(
     call: &Call<'_>,
     request: &mut reqwest::Request,
-) -> Result<Option<Secret>, Error<E>> {
+) -> Result<Option<Secret>, SendError> {
     let Some(provider) = &call.token else {
         return Ok(None);
     };
@@ -419,10 +418,10 @@ async fn put_token<E>(
 /// One attempt's outcome, as an event of the call's span: its number, how long it took,
 /// and the status or the kind of failure (never a header, a body or the query).
 #[cfg(feature = "tracing")]
-fn traced<E>(
+fn traced(
     attempt: u32,
     started: std::time::Instant,
-    outcome: Result<StatusCode, &Error<E>>,
+    outcome: Result<StatusCode, &SendError>,
 ) {
     let elapsed_ms = started.elapsed().as_millis() as u64;
     let span = tracing::Span::current();
@@ -443,10 +442,10 @@ fn traced<E>(
 /// [`RequestState`]: a failure to connect (which includes name resolution, a connect
 /// timeout and the TLS handshake) or to build the request is before sending; any other
 /// failure before the status line arrives may be after the server received the request.
-async fn dispatch<E>(
+async fn dispatch(
     http: &reqwest::Client,
     request: reqwest::Request,
-) -> Result<reqwest::Response, Error<E>> {
+) -> Result<reqwest::Response, SendError> {
     http.execute(request)
         .await
         .map_err(|source| {
@@ -464,10 +463,10 @@ async fn dispatch<E>(
 }
 
 /// Reads a whole body; a failure while reading it is after the server answered.
-async fn read_whole<E>(
+async fn read_whole(
     mut response: reqwest::Response,
     attempt: u32,
-) -> Result<Received, Error<E>> {
+) -> Result<Received, SendError> {
     let status = response.status();
     let headers = std::mem::take(response.headers_mut());
     let mut body = Vec::new();

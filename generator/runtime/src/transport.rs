@@ -11,7 +11,7 @@ use reqwest::{Method, StatusCode};
 
 #[cfg(feature = "token-provider")]
 use crate::credentials::{Secret, TokenProvider};
-use crate::error::{Error, ErrorResponse, RequestState};
+use crate::error::{Error, ErrorResponse, RequestState, SendError};
 use crate::options::{RequestOptions, IDEMPOTENCY_KEY};
 use crate::response::RateLimit;
 
@@ -113,11 +113,11 @@ impl RetryPolicy {
     /// A 429 that says only that the daily allowance is used up is final: only a new day
     /// helps, and no header says when that is. So is a request reqwest could not build: it
     /// would fail the same way again.
-    fn delay_after<T>(
+    fn delay_after(
         &self,
         repeatable: bool,
         attempt: u32,
-        outcome: Result<&Received, &Error<T>>,
+        outcome: Result<&Received, &SendError>,
     ) -> Option<Duration> {
         if attempt >= self.max_attempts {
             return None;
@@ -277,13 +277,13 @@ impl<'a> Call<'a> {
 /// Sends `request` (with `timeout` for each attempt, unless the request has its own) and
 /// reads the whole response, sending it again as `policy` allows. Each attempt sends a
 /// copy made beforehand; a request with a streamed body has no copy and is sent once.
-pub(crate) async fn send<E>(
+pub(crate) async fn send(
     http: &reqwest::Client,
     policy: &RetryPolicy,
     timeout: Option<Duration>,
     call: &Call<'_>,
     request: reqwest::Request,
-) -> Result<Received, Error<E>> {
+) -> Result<Received, SendError> {
     match attempts(http, policy, timeout, call, request, false).await? {
         Attempt::Read(received) => Ok(received),
         // Only asked for when `open_success` is set.
@@ -294,13 +294,13 @@ pub(crate) async fn send<E>(
 /// Like [`send`], but a success (2xx, or 101 for an upgrade) comes back before its body
 /// is read.
 #[cfg(any(feature = "stream", feature = "upgrade"))]
-pub(crate) async fn send_open<E>(
+pub(crate) async fn send_open(
     http: &reqwest::Client,
     policy: &RetryPolicy,
     timeout: Option<Duration>,
     call: &Call<'_>,
     request: reqwest::Request,
-) -> Result<Attempt, Error<E>> {
+) -> Result<Attempt, SendError> {
     attempts(http, policy, timeout, call, request, true).await
 }
 
@@ -316,14 +316,14 @@ pub(crate) enum Attempt {
 }
 
 /// Every attempt of `request`, within the call's span.
-async fn attempts<E>(
+async fn attempts(
     http: &reqwest::Client,
     policy: &RetryPolicy,
     timeout: Option<Duration>,
     call: &Call<'_>,
     request: reqwest::Request,
     open_success: bool,
-) -> Result<Attempt, Error<E>> {
+) -> Result<Attempt, SendError> {
     #[cfg(feature = "tracing")]
     let span = call.span(&request);
     let sent = each_attempt(http, policy, timeout, call, request, open_success);
@@ -332,14 +332,14 @@ async fn attempts<E>(
     sent.await
 }
 
-async fn each_attempt<E>(
+async fn each_attempt(
     http: &reqwest::Client,
     policy: &RetryPolicy,
     timeout: Option<Duration>,
     call: &Call<'_>,
     mut request: reqwest::Request,
     open_success: bool,
-) -> Result<Attempt, Error<E>> {
+) -> Result<Attempt, SendError> {
     call.options.apply(&mut request);
     let policy = call.options.retry_policy.as_ref().unwrap_or(policy);
     if call.options.timeout.is_some() {
@@ -372,7 +372,7 @@ async fn each_attempt<E>(
                     && (status.is_success() || status == StatusCode::SWITCHING_PROTOCOLS)
                 {
                     #[cfg(feature = "tracing")]
-                    traced::<E>(attempt, started, Ok(status));
+                    traced(attempt, started, Ok(status));
                     // A success is final: nothing would send it again.
                     return Ok(Attempt::Open {
                         response,
@@ -435,10 +435,10 @@ async fn each_attempt<E>(
 
 /// Puts the provider's current token on one attempt, and says which token that was.
 #[cfg(feature = "token-provider")]
-async fn put_token<E>(
+async fn put_token(
     call: &Call<'_>,
     request: &mut reqwest::Request,
-) -> Result<Option<Secret>, Error<E>> {
+) -> Result<Option<Secret>, SendError> {
     let Some(provider) = &call.token else {
         return Ok(None);
     };
@@ -453,7 +453,7 @@ async fn put_token<E>(
 /// One attempt's outcome, as an event of the call's span: its number, how long it took,
 /// and the status or the kind of failure (never a header, a body or the query).
 #[cfg(feature = "tracing")]
-fn traced<E>(attempt: u32, started: std::time::Instant, outcome: Result<StatusCode, &Error<E>>) {
+fn traced(attempt: u32, started: std::time::Instant, outcome: Result<StatusCode, &SendError>) {
     let elapsed_ms = started.elapsed().as_millis() as u64;
     let span = tracing::Span::current();
     span.record("attempts", attempt);
@@ -473,10 +473,10 @@ fn traced<E>(attempt: u32, started: std::time::Instant, outcome: Result<StatusCo
 /// [`RequestState`]: a failure to connect (which includes name resolution, a connect
 /// timeout and the TLS handshake) or to build the request is before sending; any other
 /// failure before the status line arrives may be after the server received the request.
-async fn dispatch<E>(
+async fn dispatch(
     http: &reqwest::Client,
     request: reqwest::Request,
-) -> Result<reqwest::Response, Error<E>> {
+) -> Result<reqwest::Response, SendError> {
     http.execute(request).await.map_err(|source| {
         let state = if source.is_connect() || source.is_builder() {
             RequestState::NotSent
@@ -492,10 +492,7 @@ async fn dispatch<E>(
 }
 
 /// Reads a whole body; a failure while reading it is after the server answered.
-async fn read_whole<E>(
-    mut response: reqwest::Response,
-    attempt: u32,
-) -> Result<Received, Error<E>> {
+async fn read_whole(mut response: reqwest::Response, attempt: u32) -> Result<Received, SendError> {
     let status = response.status();
     let headers = std::mem::take(response.headers_mut());
     let mut body = Vec::new();
@@ -561,7 +558,7 @@ mod tests {
     #[test]
     fn a_post_that_may_have_been_sent_is_not_retried_by_default() {
         let policy = RetryPolicy::new(3);
-        let not_sent: Error<()> = Error::InvalidRequest(String::new());
+        let not_sent: SendError = Error::InvalidRequest(String::new());
         assert!(
             policy.delay_after(false, 1, Err(&not_sent)).is_some(),
             "not sent: safe to retry"
@@ -573,7 +570,7 @@ mod tests {
             attempts: 1,
         };
         assert!(
-            policy.delay_after::<()>(true, 1, Ok(&answered)).is_none(),
+            policy.delay_after(true, 1, Ok(&answered)).is_none(),
             "5xx is never retried"
         );
         assert!(

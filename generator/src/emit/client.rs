@@ -410,7 +410,7 @@ fn emit_core(api: &Api) -> TokenStream {
             where
                 D: FnOnce(StatusCode, HeaderMap, &[u8]) -> Result<T, Error<E>>,
             {
-                match crate::transport::send_open(&self.http, &self.retry_policy, self.timeout, &call, request).await? {
+                match crate::transport::send_open(&self.http, &self.retry_policy, self.timeout, &call, request).await.map_err(crate::error::SendError::widen)? {
                     crate::transport::Attempt::Open { response, attempts } => Ok(crate::stream::ByteStream::new(response, attempts)),
                     crate::transport::Attempt::Read(received) => {
                         decode(received.status, received.headers.clone(), &received.body)?;
@@ -467,7 +467,7 @@ fn emit_core(api: &Api) -> TokenStream {
             where
                 D: FnOnce(StatusCode, HeaderMap, &[u8]) -> Result<T, Error<E>>,
             {
-                match crate::transport::send_open(&self.http, &self.retry_policy, self.timeout, &call, request).await? {
+                match crate::transport::send_open(&self.http, &self.retry_policy, self.timeout, &call, request).await.map_err(crate::error::SendError::widen)? {
                     crate::transport::Attempt::Open { response, .. } if response.status() == StatusCode::SWITCHING_PROTOCOLS => {
                         Ok(crate::upgrade::Upgraded::new(response))
                     }
@@ -627,7 +627,9 @@ fn emit_core(api: &Api) -> TokenStream {
             where
                 D: FnOnce(StatusCode, HeaderMap, &[u8]) -> Result<T, Error<E>>,
             {
-                let received = crate::transport::send(&self.http, &self.retry_policy, self.timeout, &call, request).await?;
+                let received = crate::transport::send(&self.http, &self.retry_policy, self.timeout, &call, request)
+                    .await
+                    .map_err(crate::error::SendError::widen)?;
                 let rate_limit = crate::response::RateLimit::from_headers(&received.headers);
                 let body = decode(received.status, received.headers.clone(), &received.body)?;
                 Ok(crate::response::SuccessResponse {
