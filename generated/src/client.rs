@@ -91,6 +91,18 @@ impl Credentials {
         security: &[&[Scheme]],
         operation: &str,
     ) -> Result<(), Error<E>> {
+        self.put_chosen(request, security, operation)
+            .map_err(crate::error::SendError::widen)
+    }
+
+    /// [`Credentials::authorize`], compiled once rather than for every operation's
+    /// error type.
+    fn put_chosen(
+        &self,
+        request: &mut reqwest::Request,
+        security: &[&[Scheme]],
+        operation: &str,
+    ) -> Result<(), crate::error::SendError> {
         let Some(chosen) = self.choose(security) else {
             let wanted: Vec<String> = security
                 .iter()

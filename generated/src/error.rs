@@ -332,6 +332,11 @@ impl<E: fmt::Debug> std::error::Error for Error<E> {
 /// A request that reqwest could not build: a value that cannot appear in a URL or header.
 /// The reason is reqwest's, with its causes (they never quote the value).
 pub(crate) fn invalid_request<E>(error: reqwest::Error) -> Error<E> {
+    Error::InvalidRequest(unbuilt(error))
+}
+
+/// Why reqwest could not build a request, apart from the operation's error type.
+fn unbuilt(error: reqwest::Error) -> String {
     let error = error.without_url();
     let mut reason = error.to_string();
     let mut source = std::error::Error::source(&error);
@@ -340,7 +345,7 @@ pub(crate) fn invalid_request<E>(error: reqwest::Error) -> Error<E> {
         reason.push_str(&cause.to_string());
         source = cause.source();
     }
-    Error::InvalidRequest(reason)
+    reason
 }
 
 /// A status the operation does not document.
@@ -416,16 +421,20 @@ impl<'a> Answer<'a> {
     /// A 429 the operation does not document, with the rate-limit figures read as it
     /// arrived.
     pub(crate) fn rate_limited<T, E>(self) -> Result<T, Error<E>> {
+        Err(self.rate_limit_error().widen())
+    }
+
+    fn rate_limit_error(self) -> SendError {
         let ErrorResponse { status, headers, body } = self.0;
         let rate_limit = RateLimit::from_headers(&headers);
-        Err(Error::RateLimited {
+        Error::RateLimited {
             response: Box::new(ErrorResponse {
                 status,
                 headers,
                 body: body.to_vec(),
             }),
             rate_limit,
-        })
+        }
     }
 
     /// A status the operation does not document.

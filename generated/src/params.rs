@@ -85,37 +85,29 @@ impl<'de> serde::de::Visitor<'de> for NodeVisitor {
     }
 }
 
-/// `value` as JSON text, or why it cannot be written.
-fn json_text<E>(name: &str, value: &impl Serialize) -> Result<String, Error<E>> {
+/// `value` as JSON text, or why it cannot be written. The one step that depends on the
+/// value's type: everything after it reads the text, so it is compiled once rather than
+/// once for every parameter type.
+fn json_text(name: &str, value: &impl Serialize) -> Result<String, String> {
     serde_json::to_string(value)
-        .map_err(|error| {
-            Error::InvalidRequest(
-                format!("parameter `{name}` could not be encoded: {error}"),
-            )
-        })
+        .map_err(|error| format!("parameter `{name}` could not be encoded: {error}"))
 }
 
-/// `value` in its JSON form, or why it cannot be written.
-fn json<E>(name: &str, value: &impl Serialize) -> Result<Node, Error<E>> {
-    serde_json::from_str(&json_text(name, value)?)
-        .map_err(|error| {
-            Error::InvalidRequest(
-                format!("parameter `{name}` could not be encoded: {error}"),
-            )
-        })
+/// The JSON form that `text` writes.
+fn node(name: &str, text: &str) -> Result<Node, String> {
+    serde_json::from_str(text)
+        .map_err(|error| format!("parameter `{name}` could not be encoded: {error}"))
 }
 
 /// A scalar's text: strings as they are, numbers and booleans as JSON writes them.
-fn scalar<E>(name: &str, value: &Node) -> Result<String, Error<E>> {
+fn scalar(name: &str, value: &Node) -> Result<String, String> {
     match value {
         Node::Scalar(text) => Ok(text.clone()),
         Node::Null => Ok(String::new()),
         Node::List(_) | Node::Object(_) => {
             Err(
-                Error::InvalidRequest(
-                    format!(
-                        "parameter `{name}` holds nested lists or objects, which its style cannot write"
-                    ),
+                format!(
+                    "parameter `{name}` holds nested lists or objects, which its style cannot write"
                 ),
             )
         }
@@ -124,7 +116,7 @@ fn scalar<E>(name: &str, value: &Node) -> Result<String, Error<E>> {
 
 /// The texts of a list's items, or of an object's keys and values (`k, v, k, v`), or of a
 /// scalar alone.
-fn pieces<E>(name: &str, value: &Node) -> Result<Vec<String>, Error<E>> {
+fn pieces(name: &str, value: &Node) -> Result<Vec<String>, String> {
     match value {
         Node::List(items) => items.iter().map(|item| scalar(name, item)).collect(),
         Node::Object(entries) => {
@@ -149,26 +141,31 @@ pub(crate) fn query<E>(
     style: &str,
     explode: bool,
 ) -> Result<(), Error<E>> {
+    json_text(name, value)
+        .and_then(|text| query_pairs(pairs_out, name, &text, style, explode))
+        .map_err(Error::InvalidRequest)
+}
+
+fn query_pairs(
+    pairs_out: &mut Vec<(String, String)>,
+    name: &str,
+    text: &str,
+    style: &str,
+    explode: bool,
+) -> Result<(), String> {
     if style == "json" {
-        let text = json_text(name, value)?;
         if text != "null" {
-            pairs_out.push((name.to_string(), text));
+            pairs_out.push((name.to_string(), text.to_string()));
         }
         return Ok(());
     }
-    let value = json(name, value)?;
-    if matches!(value, Node::Null) {
-        return Ok(());
-    }
+    let value = node(name, text)?;
     match (style, &value) {
+        (_, Node::Null) => {}
         ("deepObject", Node::Object(map)) => deep_object(pairs_out, name, map)?,
         ("deepObject", _) => {
             return Err(
-                Error::InvalidRequest(
-                    format!(
-                        "parameter `{name}` has style `deepObject` but is not an object"
-                    ),
-                ),
+                format!("parameter `{name}` has style `deepObject` but is not an object"),
             );
         }
         ("form", Node::List(items)) if explode => {
@@ -193,11 +190,11 @@ pub(crate) fn query<E>(
 }
 
 /// `name[key]=value` for each key, nested objects as `name[key][inner]`.
-fn deep_object<E>(
+fn deep_object(
     pairs_out: &mut Vec<(String, String)>,
     prefix: &str,
     map: &[(String, Node)],
-) -> Result<(), Error<E>> {
+) -> Result<(), String> {
     for (key, item) in map {
         let name = format!("{prefix}[{key}]");
         match item {

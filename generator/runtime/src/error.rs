@@ -331,6 +331,12 @@ impl<E: fmt::Debug> std::error::Error for Error<E> {
 /// The reason is reqwest's, with its causes (they never quote the value).
 #[cfg(feature = "requests")]
 pub(crate) fn invalid_request<E>(error: reqwest::Error) -> Error<E> {
+    Error::InvalidRequest(unbuilt(error))
+}
+
+/// Why reqwest could not build a request, apart from the operation's error type.
+#[cfg(feature = "requests")]
+fn unbuilt(error: reqwest::Error) -> String {
     // The URL may carry an API key in its query.
     let error = error.without_url();
     let mut reason = error.to_string();
@@ -340,7 +346,7 @@ pub(crate) fn invalid_request<E>(error: reqwest::Error) -> Error<E> {
         reason.push_str(&cause.to_string());
         source = cause.source();
     }
-    Error::InvalidRequest(reason)
+    reason
 }
 
 /// A status the operation does not document.
@@ -452,20 +458,25 @@ impl<'a> Answer<'a> {
     /// arrived.
     #[cfg(feature = "rate-limited")]
     pub(crate) fn rate_limited<T, E>(self) -> Result<T, Error<E>> {
+        Err(self.rate_limit_error().widen())
+    }
+
+    #[cfg(feature = "rate-limited")]
+    fn rate_limit_error(self) -> SendError {
         let ErrorResponse {
             status,
             headers,
             body,
         } = self.0;
         let rate_limit = RateLimit::from_headers(&headers);
-        Err(Error::RateLimited {
+        Error::RateLimited {
             response: Box::new(ErrorResponse {
                 status,
                 headers,
                 body: body.to_vec(),
             }),
             rate_limit,
-        })
+        }
     }
 
     /// A status the operation does not document.

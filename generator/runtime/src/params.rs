@@ -74,34 +74,34 @@ impl<'de> serde::de::Visitor<'de> for NodeVisitor {
     }
 }
 
-/// `value` as JSON text, or why it cannot be written.
-fn json_text<E>(name: &str, value: &impl Serialize) -> Result<String, Error<E>> {
-    serde_json::to_string(value).map_err(|error| {
-        Error::InvalidRequest(format!("parameter `{name}` could not be encoded: {error}"))
-    })
+/// `value` as JSON text, or why it cannot be written. The one step that depends on the
+/// value's type: everything after it reads the text, so it is compiled once rather than
+/// once for every parameter type.
+fn json_text(name: &str, value: &impl Serialize) -> Result<String, String> {
+    serde_json::to_string(value)
+        .map_err(|error| format!("parameter `{name}` could not be encoded: {error}"))
 }
 
-/// `value` in its JSON form, or why it cannot be written.
-fn json<E>(name: &str, value: &impl Serialize) -> Result<Node, Error<E>> {
-    serde_json::from_str(&json_text(name, value)?).map_err(|error| {
-        Error::InvalidRequest(format!("parameter `{name}` could not be encoded: {error}"))
-    })
+/// The JSON form that `text` writes.
+fn node(name: &str, text: &str) -> Result<Node, String> {
+    serde_json::from_str(text)
+        .map_err(|error| format!("parameter `{name}` could not be encoded: {error}"))
 }
 
 /// A scalar's text: strings as they are, numbers and booleans as JSON writes them.
-fn scalar<E>(name: &str, value: &Node) -> Result<String, Error<E>> {
+fn scalar(name: &str, value: &Node) -> Result<String, String> {
     match value {
         Node::Scalar(text) => Ok(text.clone()),
         Node::Null => Ok(String::new()),
-        Node::List(_) | Node::Object(_) => Err(Error::InvalidRequest(format!(
+        Node::List(_) | Node::Object(_) => Err(format!(
             "parameter `{name}` holds nested lists or objects, which its style cannot write"
-        ))),
+        )),
     }
 }
 
 /// The texts of a list's items, or of an object's keys and values (`k, v, k, v`), or of a
 /// scalar alone.
-fn pieces<E>(name: &str, value: &Node) -> Result<Vec<String>, Error<E>> {
+fn pieces(name: &str, value: &Node) -> Result<Vec<String>, String> {
     match value {
         Node::List(items) => items.iter().map(|item| scalar(name, item)).collect(),
         Node::Object(entries) => {
@@ -118,7 +118,7 @@ fn pieces<E>(name: &str, value: &Node) -> Result<Vec<String>, Error<E>> {
 
 /// An object's `k=v` pairs.
 #[cfg(any(feature = "path", feature = "header", feature = "cookie-params"))]
-fn pairs<E>(name: &str, entries: &[(String, Node)]) -> Result<Vec<String>, Error<E>> {
+fn pairs(name: &str, entries: &[(String, Node)]) -> Result<Vec<String>, String> {
     entries
         .iter()
         .map(|(key, item)| Ok(format!("{key}={}", scalar(name, item)?)))
@@ -136,23 +136,33 @@ pub(crate) fn query<E>(
     style: &str,
     explode: bool,
 ) -> Result<(), Error<E>> {
+    json_text(name, value)
+        .and_then(|text| query_pairs(pairs_out, name, &text, style, explode))
+        .map_err(Error::InvalidRequest)
+}
+
+#[cfg(feature = "query")]
+fn query_pairs(
+    pairs_out: &mut Vec<(String, String)>,
+    name: &str,
+    text: &str,
+    style: &str,
+    explode: bool,
+) -> Result<(), String> {
     if style == "json" {
-        let text = json_text(name, value)?;
         if text != "null" {
-            pairs_out.push((name.to_string(), text));
+            pairs_out.push((name.to_string(), text.to_string()));
         }
         return Ok(());
     }
-    let value = json(name, value)?;
-    if matches!(value, Node::Null) {
-        return Ok(());
-    }
+    let value = node(name, text)?;
     match (style, &value) {
+        (_, Node::Null) => {}
         ("deepObject", Node::Object(map)) => deep_object(pairs_out, name, map)?,
         ("deepObject", _) => {
-            return Err(Error::InvalidRequest(format!(
+            return Err(format!(
                 "parameter `{name}` has style `deepObject` but is not an object"
-            )))
+            ))
         }
         ("form", Node::List(items)) if explode => {
             for item in items {
@@ -175,11 +185,11 @@ pub(crate) fn query<E>(
 
 /// `name[key]=value` for each key, nested objects as `name[key][inner]`.
 #[cfg(feature = "query")]
-fn deep_object<E>(
+fn deep_object(
     pairs_out: &mut Vec<(String, String)>,
     prefix: &str,
     map: &[(String, Node)],
-) -> Result<(), Error<E>> {
+) -> Result<(), String> {
     for (key, item) in map {
         let name = format!("{prefix}[{key}]");
         match item {
@@ -205,8 +215,15 @@ pub(crate) fn path<E>(
     style: &str,
     explode: bool,
 ) -> Result<String, Error<E>> {
-    let value = json(name, value)?;
-    let listed = |separator: &str| -> Result<String, Error<E>> {
+    json_text(name, value)
+        .and_then(|text| path_text(name, &text, style, explode))
+        .map_err(Error::InvalidRequest)
+}
+
+#[cfg(feature = "path")]
+fn path_text(name: &str, text: &str, style: &str, explode: bool) -> Result<String, String> {
+    let value = node(name, text)?;
+    let listed = |separator: &str| -> Result<String, String> {
         match &value {
             Node::Object(map) if explode => Ok(pairs(name, map)?.join(separator)),
             _ => Ok(pieces(name, &value)?.join(",")),
@@ -221,7 +238,7 @@ pub(crate) fn path<E>(
             Node::List(items) if explode => items
                 .iter()
                 .map(|item| Ok(format!(";{name}={}", scalar(name, item)?)))
-                .collect::<Result<String, Error<E>>>()?,
+                .collect::<Result<String, String>>()?,
             Node::Object(map) if explode => pairs(name, map)?
                 .iter()
                 .map(|pair| format!(";{pair}"))
@@ -239,16 +256,24 @@ pub(crate) fn header<E>(
     value: &impl Serialize,
     explode: bool,
 ) -> Result<reqwest::header::HeaderValue, Error<E>> {
-    let value = json(name, value)?;
+    json_text(name, value)
+        .and_then(|text| header_value(name, &text, explode))
+        .map_err(Error::InvalidRequest)
+}
+
+#[cfg(feature = "header")]
+fn header_value(
+    name: &str,
+    text: &str,
+    explode: bool,
+) -> Result<reqwest::header::HeaderValue, String> {
+    let value = node(name, text)?;
     let text = match &value {
         Node::Object(map) if explode => pairs(name, map)?.join(","),
         _ => pieces(name, &value)?.join(","),
     };
-    reqwest::header::HeaderValue::from_str(&text).map_err(|_| {
-        Error::InvalidRequest(format!(
-            "the value of header `{name}` cannot appear in an HTTP header"
-        ))
-    })
+    reqwest::header::HeaderValue::from_str(&text)
+        .map_err(|_| format!("the value of header `{name}` cannot appear in an HTTP header"))
 }
 
 /// Adds the `name=value` pairs of cookie parameter `name` (`form` style) to the request's
@@ -260,7 +285,19 @@ pub(crate) fn cookie<E>(
     value: &impl Serialize,
     explode: bool,
 ) -> Result<(), Error<E>> {
-    let value = json(name, value)?;
+    json_text(name, value)
+        .and_then(|text| cookie_pairs(headers, name, &text, explode))
+        .map_err(Error::InvalidRequest)
+}
+
+#[cfg(feature = "cookie-params")]
+fn cookie_pairs(
+    headers: &mut reqwest::header::HeaderMap,
+    name: &str,
+    text: &str,
+    explode: bool,
+) -> Result<(), String> {
+    let value = node(name, text)?;
     let mut cookies = Vec::new();
     match &value {
         Node::Null => {}
@@ -272,33 +309,39 @@ pub(crate) fn cookie<E>(
         Node::Object(map) if explode => cookies.extend(pairs(name, map)?),
         _ => cookies.push(format!("{name}={}", pieces(name, &value)?.join(","))),
     }
-    add_cookies(headers, &cookies, false)
+    append_cookies(headers, &cookies, false)
 }
 
 /// Adds `cookies` (`name=value` each) to the one `Cookie` header a request may have, marked
 /// sensitive when one of them carries a credential.
-#[cfg(any(feature = "cookie-params", feature = "cookie-key"))]
+#[cfg(feature = "cookie-key")]
 pub(crate) fn add_cookies<E>(
     headers: &mut reqwest::header::HeaderMap,
     cookies: &[String],
     secret: bool,
 ) -> Result<(), Error<E>> {
+    append_cookies(headers, cookies, secret).map_err(Error::InvalidRequest)
+}
+
+#[cfg(any(feature = "cookie-params", feature = "cookie-key"))]
+fn append_cookies(
+    headers: &mut reqwest::header::HeaderMap,
+    cookies: &[String],
+    secret: bool,
+) -> Result<(), String> {
     use reqwest::header::{HeaderValue, COOKIE};
     if cookies.is_empty() {
         return Ok(());
     }
+    let unwritable = "a cookie value cannot appear in an HTTP header";
     let mut text = cookies.join("; ");
     let mut sensitive = secret;
     if let Some(existing) = headers.get(COOKIE) {
-        let existing_text = existing.to_str().map_err(|_| {
-            Error::InvalidRequest("a cookie value cannot appear in an HTTP header".to_string())
-        })?;
+        let existing_text = existing.to_str().map_err(|_| unwritable.to_string())?;
         text = format!("{existing_text}; {text}");
         sensitive |= existing.is_sensitive();
     }
-    let mut header = HeaderValue::from_str(&text).map_err(|_| {
-        Error::InvalidRequest("a cookie value cannot appear in an HTTP header".to_string())
-    })?;
+    let mut header = HeaderValue::from_str(&text).map_err(|_| unwritable.to_string())?;
     header.set_sensitive(sensitive);
     headers.insert(COOKIE, header);
     Ok(())
