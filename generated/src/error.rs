@@ -48,9 +48,10 @@ pub enum Error<E> {
     Pagination(String),
 }
 
-/// An error on the way to an answer, which no operation's documented body is part of:
-/// the transport is written once for all operations instead of once per error type, and
-/// its errors become an operation's with [`Error::widen`].
+/// An error that holds no operation's documented body (from the transport, the
+/// credentials, a body that does not decode): code that makes one is compiled once for
+/// all operations instead of once per error type, and [`Error::widen`] makes it an
+/// operation's.
 pub(crate) type SendError = Error<std::convert::Infallible>;
 impl SendError {
     /// The same error, as one of an operation whose documented errors are `E`.
@@ -364,12 +365,12 @@ pub(crate) fn unexpected_status<E>(
 }
 
 /// A body that did not decode as documented.
-pub(crate) fn undecodable<E>(
+pub(crate) fn undecodable(
     status: StatusCode,
     headers: HeaderMap,
     body: &[u8],
     source: DecodeError,
-) -> Error<E> {
+) -> SendError {
     Error::Decode {
         response: Box::new(ErrorResponse {
             status,
@@ -397,12 +398,9 @@ impl<'a> Answer<'a> {
     pub(crate) fn json<T: serde::de::DeserializeOwned, E>(self) -> Result<T, Error<E>> {
         let ErrorResponse { status, headers, body } = self.0;
         serde_json::from_slice(body)
-            .map_err(|source| undecodable(
-                status,
-                headers,
-                body,
-                DecodeError::Json(source),
-            ))
+            .map_err(|source| {
+                undecodable(status, headers, body, DecodeError::Json(source)).widen()
+            })
     }
 
     /// A documented JSON error body, wrapped in the operation's error enum.
@@ -453,6 +451,6 @@ impl<'a> Answer<'a> {
     }
 
     fn undecodable<E>(self, source: DecodeError) -> Error<E> {
-        undecodable(self.0.status, self.0.headers, self.0.body, source)
+        undecodable(self.0.status, self.0.headers, self.0.body, source).widen()
     }
 }

@@ -284,18 +284,13 @@ impl<I: DeserializeOwned, T, E> Items<'_, I, T, E> {
                 Err(source) => {
                     self.failed = true;
                     let body = serde_json::to_vec(&page.body.1).unwrap_or_default();
-                    return Poll::Ready(
-                        Some(
-                            Err(
-                                crate::error::undecodable(
-                                    page.status,
-                                    page.headers,
-                                    &body,
-                                    DecodeError::Json(source),
-                                ),
-                            ),
-                        ),
+                    let error = crate::error::undecodable(
+                        page.status,
+                        page.headers,
+                        &body,
+                        DecodeError::Json(source),
                     );
+                    return Poll::Ready(Some(Err(error.widen())));
                 }
             }
         }

@@ -56,9 +56,10 @@ pub enum Error<E> {
     Pagination(String),
 }
 
-/// An error on the way to an answer, which no operation's documented body is part of:
-/// the transport is written once for all operations instead of once per error type, and
-/// its errors become an operation's with [`Error::widen`].
+/// An error that holds no operation's documented body (from the transport, the
+/// credentials, a body that does not decode): code that makes one is compiled once for
+/// all operations instead of once per error type, and [`Error::widen`] makes it an
+/// operation's.
 pub(crate) type SendError = Error<std::convert::Infallible>;
 
 impl SendError {
@@ -371,12 +372,12 @@ pub(crate) fn unexpected_status<E>(
     feature = "text-error",
     feature = "pagination"
 ))]
-pub(crate) fn undecodable<E>(
+pub(crate) fn undecodable(
     status: StatusCode,
     headers: HeaderMap,
     body: &[u8],
     source: DecodeError,
-) -> Error<E> {
+) -> SendError {
     Error::Decode {
         response: Box::new(ErrorResponse {
             status,
@@ -412,7 +413,7 @@ impl<'a> Answer<'a> {
             body,
         } = self.0;
         serde_json::from_slice(body)
-            .map_err(|source| undecodable(status, headers, body, DecodeError::Json(source)))
+            .map_err(|source| undecodable(status, headers, body, DecodeError::Json(source)).widen())
     }
 
     /// A text success body, which must be UTF-8.
@@ -424,7 +425,7 @@ impl<'a> Answer<'a> {
             body,
         } = self.0;
         String::from_utf8(body.to_vec())
-            .map_err(|source| undecodable(status, headers, body, DecodeError::Text(source)))
+            .map_err(|source| undecodable(status, headers, body, DecodeError::Text(source)).widen())
     }
 
     /// A documented error whose body needs no decoding (none, or bytes): `body`.
@@ -504,7 +505,7 @@ impl<'a> Answer<'a> {
 
     #[cfg(any(feature = "decode-error", feature = "text-error"))]
     fn undecodable<E>(self, source: DecodeError) -> Error<E> {
-        undecodable(self.0.status, self.0.headers, self.0.body, source)
+        undecodable(self.0.status, self.0.headers, self.0.body, source).widen()
     }
 }
 
