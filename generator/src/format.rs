@@ -80,7 +80,7 @@ fn parse_outer(path: &str, tokens: proc_macro2::TokenStream) -> Result<Vec<syn::
     })
 }
 
-/// A runtime module's text, printed the first time its key is seen .
+/// A runtime module's text, printed the first time its key is seen.
 fn printed_once(key: String, file: Box<dyn FnOnce() -> syn::File>) -> std::sync::Arc<str> {
     if let Some(text) = crate::memo::module(&key) {
         return text;

@@ -109,9 +109,9 @@ pub fn compiled_under(source: &str, features: &[&str]) -> Option<String> {
     emit::runtime::compiled_under(source, features)
 }
 
-/// Forgets the text remembered from crates generated before (runtime modules and
-/// models it printed), so that the next crates cost what they would in a fresh process: for
-/// timing passes over the same files (`cargo xtask bench`).
+/// Forgets the text remembered from crates generated before (the runtime modules and
+/// models printed for them), so that the next crates cost what they would in a fresh
+/// process: for timing passes over the same files (`cargo xtask bench`).
 pub fn forget_printed() {
     memo::forget();
 }
