@@ -396,11 +396,8 @@ impl<'a> Answer<'a> {
 
     /// A JSON success body.
     pub(crate) fn json<T: serde::de::DeserializeOwned, E>(self) -> Result<T, Error<E>> {
-        let ErrorResponse { status, headers, body } = self.0;
-        serde_json::from_slice(body)
-            .map_err(|source| {
-                undecodable(status, headers, body, DecodeError::Json(source)).widen()
-            })
+        serde_json::from_slice(self.0.body)
+            .map_err(|source| self.undecodable(DecodeError::Json(source)))
     }
 
     /// A documented JSON error body, wrapped in the operation's error enum.

@@ -186,7 +186,7 @@ pub fn run(args: BenchArgs) -> ExitCode {
     let threads = crate::parallel::threads();
     // Largest first, so that no worker is left with a large file at the end.
     let mut by_size = timed.clone();
-    by_size.sort_by_key(|entry| {
+    by_size.sort_by_cached_key(|entry| {
         std::cmp::Reverse(std::fs::metadata(&entry.spec).map_or(0, |m| m.len()))
     });
     let parallel: Duration = (0..args.iterations)

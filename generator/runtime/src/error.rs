@@ -407,25 +407,15 @@ impl<'a> Answer<'a> {
     /// A JSON success body.
     #[cfg(feature = "decode-json")]
     pub(crate) fn json<T: serde::de::DeserializeOwned, E>(self) -> Result<T, Error<E>> {
-        let ErrorResponse {
-            status,
-            headers,
-            body,
-        } = self.0;
-        serde_json::from_slice(body)
-            .map_err(|source| undecodable(status, headers, body, DecodeError::Json(source)).widen())
+        serde_json::from_slice(self.0.body)
+            .map_err(|source| self.undecodable(DecodeError::Json(source)))
     }
 
     /// A text success body, which must be UTF-8.
     #[cfg(feature = "text")]
     pub(crate) fn text<E>(self) -> Result<String, Error<E>> {
-        let ErrorResponse {
-            status,
-            headers,
-            body,
-        } = self.0;
-        String::from_utf8(body.to_vec())
-            .map_err(|source| undecodable(status, headers, body, DecodeError::Text(source)).widen())
+        String::from_utf8(self.0.body.to_vec())
+            .map_err(|source| self.undecodable(DecodeError::Text(source)))
     }
 
     /// A documented error whose body needs no decoding (none, or bytes): `body`.
@@ -503,7 +493,12 @@ impl<'a> Answer<'a> {
         }))
     }
 
-    #[cfg(any(feature = "decode-error", feature = "text-error"))]
+    #[cfg(any(
+        feature = "decode-json",
+        feature = "decode-error",
+        feature = "text",
+        feature = "text-error"
+    ))]
     fn undecodable<E>(self, source: DecodeError) -> Error<E> {
         undecodable(self.0.status, self.0.headers, self.0.body, source).widen()
     }

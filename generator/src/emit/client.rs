@@ -853,7 +853,7 @@ fn emit_operation(api: &Api, op: &Operation) -> (TokenStream, TokenStream) {
             pub async fn #with_response #lifetime(&self, #(#params),*) -> Result<crate::response::SuccessResponse<#success>, Error<#error_enum>> {
                 let request = self.#request_fn(#(#names),*)?;
                 let call = #call;
-            self.send(request, #decode_fn, call).await
+                self.send(request, #decode_fn, call).await
             }
         }
     });
@@ -876,7 +876,7 @@ fn emit_operation(api: &Api, op: &Operation) -> (TokenStream, TokenStream) {
             pub async fn #stream_fn #lifetime(&self, #(#params),*) -> Result<crate::ByteStream, Error<#error_enum>> {
                 let request = self.#request_fn(#(#names),*)?;
                 let call = #call;
-            self.stream_call(request, #decode_fn, call).await
+                self.stream_call(request, #decode_fn, call).await
             }
         }
     });
