@@ -7,7 +7,9 @@ use std::fmt;
 use std::future::Future;
 use std::pin::Pin;
 use std::sync::Arc;
+
 use reqwest::header::HeaderValue;
+
 use crate::error::Error;
 
 /// A credential's value (a token, a key, a password). Its `Debug` output is `<redacted>`,
@@ -54,9 +56,8 @@ impl From<&str> for Secret {
 
 /// What a [`TokenProvider`] returns: a boxed future, so that providers can be stored as
 /// trait objects.
-pub type TokenFuture<'a, T> = Pin<
-    Box<dyn Future<Output = Result<T, CredentialError>> + Send + 'a>,
->;
+pub type TokenFuture<'a, T> = Pin<Box<dyn Future<Output = Result<T, CredentialError>> + Send + 'a>>;
+
 /// Where a bearer token comes from when it is not fixed: asked for before each attempt
 /// of a request, so that a token that expires is replaced without the caller noticing.
 ///
@@ -114,7 +115,9 @@ impl fmt::Display for CredentialError {
 
 impl std::error::Error for CredentialError {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
-        self.source.as_deref().map(|source| source as &(dyn std::error::Error + 'static))
+        self.source
+            .as_deref()
+            .map(|source| source as &(dyn std::error::Error + 'static))
     }
 }
 
@@ -143,6 +146,7 @@ impl Token {
             Token::Provided(_) => None,
         }
     }
+
     pub(crate) fn provider(&self) -> Option<Arc<dyn TokenProvider>> {
         match self {
             Token::Fixed(_) => None,
@@ -152,18 +156,12 @@ impl Token {
 }
 
 /// A header value that carries a secret: marked sensitive, so that it is never logged.
-pub(crate) fn secret_header<E>(
-    value: &str,
-    what: &str,
-) -> Result<HeaderValue, Error<E>> {
-    let mut header = HeaderValue::from_str(value)
-        .map_err(|_| {
-            Error::InvalidRequest(
-                format!(
-                    "the {what} contains characters that cannot appear in an HTTP header"
-                ),
-            )
-        })?;
+pub(crate) fn secret_header<E>(value: &str, what: &str) -> Result<HeaderValue, Error<E>> {
+    let mut header = HeaderValue::from_str(value).map_err(|_| {
+        Error::InvalidRequest(format!(
+            "the {what} contains characters that cannot appear in an HTTP header"
+        ))
+    })?;
     header.set_sensitive(true);
     Ok(header)
 }

@@ -3,8 +3,10 @@
 //! The error every operation returns, and the decoding helpers that choose it.
 
 use std::fmt;
+
 use reqwest::header::HeaderMap;
 use reqwest::StatusCode;
+
 use crate::response::RateLimit;
 
 /// Why a call did not return its documented success value.
@@ -25,9 +27,15 @@ pub enum Error<E> {
     /// this operation: it turned the request away because of its rate limit. The body is
     /// kept as received; `rate_limit` says when to try again. (Where the API documents a
     /// 429, it comes as [`Error::Api`], and [`Error::rate_limit`] reads the same figures.)
-    RateLimited { response: Box<ErrorResponse<Vec<u8>>>, rate_limit: RateLimit },
+    RateLimited {
+        response: Box<ErrorResponse<Vec<u8>>>,
+        rate_limit: RateLimit,
+    },
     /// The body did not decode as the type documented for its status; it is kept as received.
-    Decode { response: Box<ErrorResponse<Vec<u8>>>, source: DecodeError },
+    Decode {
+        response: Box<ErrorResponse<Vec<u8>>>,
+        source: DecodeError,
+    },
     /// The request could not be sent, or the response could not be read. `state` says how
     /// far the request got, and so whether the server may have acted on it; `response` is
     /// the status, headers and partial body when the answer broke off after it began.
@@ -53,26 +61,30 @@ pub enum Error<E> {
 /// all operations instead of once per error type, and [`Error::widen`] makes it an
 /// operation's.
 pub(crate) type SendError = Error<std::convert::Infallible>;
+
 impl SendError {
     /// The same error, as one of an operation whose documented errors are `E`.
     pub(crate) fn widen<E>(self) -> Error<E> {
         match self {
-            Error::Api(response) => match response.body {}
+            Error::Api(response) => match response.body {},
             Error::UnexpectedStatus(response) => Error::UnexpectedStatus(response),
-            Error::RateLimited { response, rate_limit } => {
-                Error::RateLimited {
-                    response,
-                    rate_limit,
-                }
-            }
+            Error::RateLimited {
+                response,
+                rate_limit,
+            } => Error::RateLimited {
+                response,
+                rate_limit,
+            },
             Error::Decode { response, source } => Error::Decode { response, source },
-            Error::Transport { source, state, response } => {
-                Error::Transport {
-                    source,
-                    state,
-                    response,
-                }
-            }
+            Error::Transport {
+                source,
+                state,
+                response,
+            } => Error::Transport {
+                source,
+                state,
+                response,
+            },
             Error::InvalidRequest(reason) => Error::InvalidRequest(reason),
             Error::Credentials(error) => Error::Credentials(error),
             Error::Pagination(reason) => Error::Pagination(reason),
@@ -122,9 +134,7 @@ pub enum SetupError {
 impl fmt::Display for SetupError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            SetupError::Http(error) => {
-                write!(f, "the HTTP client could not be set up: {error}")
-            }
+            SetupError::Http(error) => write!(f, "the HTTP client could not be set up: {error}"),
             SetupError::BaseUrl { url, reason } => {
                 write!(f, "the base URL `{url}` cannot be used: {reason}")
             }
@@ -183,7 +193,10 @@ impl<E> Error<E> {
             Error::UnexpectedStatus(response)
             | Error::RateLimited { response, .. }
             | Error::Decode { response, .. }
-            | Error::Transport { response: Some(response), .. } => Some(&response.body),
+            | Error::Transport {
+                response: Some(response),
+                ..
+            } => Some(&response.body),
             _ => None,
         }
     }
@@ -224,9 +237,10 @@ impl<E> Error<E> {
             Error::UnexpectedStatus(response)
             | Error::RateLimited { response, .. }
             | Error::Decode { response, .. }
-            | Error::Transport { response: Some(response), .. } => {
-                Some((response.status, &response.headers))
-            }
+            | Error::Transport {
+                response: Some(response),
+                ..
+            } => Some((response.status, &response.headers)),
             Error::Transport { response: None, .. } | Error::InvalidRequest(_) => None,
             Error::Credentials(_) => None,
             Error::Pagination(_) => None,
@@ -256,34 +270,45 @@ impl<E: fmt::Debug> fmt::Display for Error<E> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Error::Api(response) => {
-                write!(f, "the server answered {}: {:?}", response.status, response.body)
-            }
-            Error::UnexpectedStatus(response) => {
                 write!(
                     f,
-                    "the server answered {}, a status the API does not document for this operation ({} bytes of body)",
-                    response.status, response.body.len()
+                    "the server answered {}: {:?}",
+                    response.status, response.body
                 )
             }
+            Error::UnexpectedStatus(response) => write!(
+                f,
+                "the server answered {}, a status the API does not document for this \
+                 operation ({} bytes of body)",
+                response.status,
+                response.body.len()
+            ),
             Error::RateLimited { rate_limit, .. } => {
                 write!(
                     f,
-                    "the server refused the request because of its rate limit (429 Too Many Requests)"
+                    "the server refused the request because of its rate limit \
+                     (429 Too Many Requests)"
                 )?;
                 match rate_limit.delay() {
                     Some(delay) => write!(f, "; try again in {} ms", delay.as_millis()),
                     None => Ok(()),
                 }
             }
-            Error::Decode { response, source } => {
-                write!(
-                    f,
-                    "the {} response body does not match the API description: {source}",
-                    response.status
-                )
-            }
-            Error::Transport { source, state, response } => {
-                let failed = if source.is_timeout() { "timed out" } else { "failed" };
+            Error::Decode { response, source } => write!(
+                f,
+                "the {} response body does not match the API description: {source}",
+                response.status
+            ),
+            Error::Transport {
+                source,
+                state,
+                response,
+            } => {
+                let failed = if source.is_timeout() {
+                    "timed out"
+                } else {
+                    "failed"
+                };
                 match (state, response) {
                     (RequestState::NotSent, _) => {
                         write!(f, "the request {failed} before it was sent: {source}")
@@ -297,24 +322,19 @@ impl<E: fmt::Debug> fmt::Display for Error<E> {
                         write!(
                             f,
                             "the {} response {broke} after {} bytes of body: {source}",
-                            response.status, response.body.len()
+                            response.status,
+                            response.body.len()
                         )
                     }
-                    (_, None) => {
-                        write!(
-                            f,
-                            "the request {failed} and may have reached the server: {source}"
-                        )
-                    }
+                    (_, None) => write!(
+                        f,
+                        "the request {failed} and may have reached the server: {source}"
+                    ),
                 }
             }
-            Error::InvalidRequest(reason) => {
-                write!(f, "the request could not be built: {reason}")
-            }
+            Error::InvalidRequest(reason) => write!(f, "the request could not be built: {reason}"),
             Error::Credentials(error) => write!(f, "no token to send: {error}"),
-            Error::Pagination(reason) => {
-                write!(f, "the walk through the pages stopped: {reason}")
-            }
+            Error::Pagination(reason) => write!(f, "the walk through the pages stopped: {reason}"),
         }
     }
 }
@@ -338,6 +358,7 @@ pub(crate) fn invalid_request<E>(error: reqwest::Error) -> Error<E> {
 
 /// Why reqwest could not build a request, apart from the operation's error type.
 fn unbuilt(error: reqwest::Error) -> String {
+    // The URL may carry an API key in its query.
     let error = error.without_url();
     let mut reason = error.to_string();
     let mut source = std::error::Error::source(&error);
@@ -355,13 +376,11 @@ pub(crate) fn unexpected_status<E>(
     headers: HeaderMap,
     body: &[u8],
 ) -> Error<E> {
-    Error::UnexpectedStatus(
-        Box::new(ErrorResponse {
-            status,
-            headers,
-            body: body.to_vec(),
-        }),
-    )
+    Error::UnexpectedStatus(Box::new(ErrorResponse {
+        status,
+        headers,
+        body: body.to_vec(),
+    }))
 }
 
 /// A body that did not decode as documented.
@@ -385,6 +404,7 @@ pub(crate) fn undecodable(
 /// status alone: one short call per documented status instead of a copy of the same
 /// steps in every decoder.
 pub(crate) struct Answer<'a>(ErrorResponse<&'a [u8]>);
+
 impl<'a> Answer<'a> {
     pub(crate) fn new(status: StatusCode, headers: HeaderMap, body: &'a [u8]) -> Self {
         Answer(ErrorResponse {
@@ -405,12 +425,10 @@ impl<'a> Answer<'a> {
         self,
         wrap: fn(B) -> E,
     ) -> Result<T, Error<E>> {
-        Err(
-            match serde_json::from_slice(self.0.body) {
-                Ok(decoded) => self.api_error(wrap(decoded)),
-                Err(source) => self.undecodable(DecodeError::Json(source)),
-            },
-        )
+        Err(match serde_json::from_slice(self.0.body) {
+            Ok(decoded) => self.api_error(wrap(decoded)),
+            Err(source) => self.undecodable(DecodeError::Json(source)),
+        })
     }
 
     /// A 429 the operation does not document, with the rate-limit figures read as it
@@ -420,7 +438,11 @@ impl<'a> Answer<'a> {
     }
 
     fn rate_limit_error(self) -> SendError {
-        let ErrorResponse { status, headers, body } = self.0;
+        let ErrorResponse {
+            status,
+            headers,
+            body,
+        } = self.0;
         let rate_limit = RateLimit::from_headers(&headers);
         Error::RateLimited {
             response: Box::new(ErrorResponse {
@@ -434,17 +456,19 @@ impl<'a> Answer<'a> {
 
     /// A status the operation does not document.
     pub(crate) fn unexpected<T, E>(self) -> Result<T, Error<E>> {
-        Err(unexpected_status(self.0.status, self.0.headers, self.0.body))
+        Err(unexpected_status(
+            self.0.status,
+            self.0.headers,
+            self.0.body,
+        ))
     }
 
     fn api_error<E>(self, body: E) -> Error<E> {
-        Error::Api(
-            Box::new(ErrorResponse {
-                status: self.0.status,
-                headers: self.0.headers,
-                body,
-            }),
-        )
+        Error::Api(Box::new(ErrorResponse {
+            status: self.0.status,
+            headers: self.0.headers,
+            body,
+        }))
     }
 
     fn undecodable<E>(self, source: DecodeError) -> Error<E> {

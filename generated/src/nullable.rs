@@ -67,6 +67,7 @@ impl<T: Serialize> Serialize for Nullable<T> {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         match self {
             Nullable::Value(value) => serializer.serialize_some(value),
+            // Fields skip `Absent` themselves; standing alone it can only be `null`.
             Nullable::Absent | Nullable::Null => serializer.serialize_none(),
         }
     }
@@ -74,6 +75,7 @@ impl<T: Serialize> Serialize for Nullable<T> {
 
 impl<'de, T: Deserialize<'de>> Deserialize<'de> for Nullable<T> {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        // An absent field never reaches here: `#[serde(default)]` makes it `Absent`.
         Option::<T>::deserialize(deserializer).map(Nullable::from_option)
     }
 }

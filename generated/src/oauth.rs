@@ -9,8 +9,10 @@ use std::future::Future;
 use std::pin::Pin;
 use std::sync::Arc;
 use std::time::{Duration, Instant, SystemTime};
+
 use reqwest::Url;
 use serde_json::{Map, Value};
+
 use crate::credentials::{CredentialError, Secret, TokenFuture, TokenProvider};
 
 /// How long before its expiry a token is renewed unless told otherwise: HighLevel's own
@@ -55,9 +57,8 @@ impl fmt::Debug for TokenSet {
     }
 }
 
-type SaveFuture = Pin<
-    Box<dyn Future<Output = Result<(), Box<dyn std::error::Error + Send + Sync>>> + Send>,
->;
+type SaveFuture =
+    Pin<Box<dyn Future<Output = Result<(), Box<dyn std::error::Error + Send + Sync>>> + Send>>;
 type Save = Box<dyn Fn(TokenSet) -> SaveFuture + Send + Sync>;
 
 /// A [`TokenProvider`] for an OAuth 2.0 app: it holds an access token and a refresh token,
@@ -157,8 +158,7 @@ impl RefreshingToken {
             self.save(&mut state, unsaved).await?;
         }
         if let Some((token, expires)) = &state.access {
-            let fresh = expires
-                .is_none_or(|expires| Instant::now() + self.inner.ahead < expires);
+            let fresh = expires.is_none_or(|expires| Instant::now() + self.inner.ahead < expires);
             if fresh {
                 return Ok(token.clone());
             }
@@ -168,21 +168,17 @@ impl RefreshingToken {
     }
 
     /// Hands `set` to the save callback and, once it succeeded, uses it.
-    async fn save(
-        &self,
-        state: &mut State,
-        set: TokenSet,
-    ) -> Result<Secret, CredentialError> {
+    async fn save(&self, state: &mut State, set: TokenSet) -> Result<Secret, CredentialError> {
         if let Err(error) = (self.inner.save)(set.clone()).await {
             state.unsaved = Some(set);
-            return Err(
-                CredentialError::new(
-                        "the renewed tokens could not be saved, so the new access token is not used",
-                    )
-                    .with_source(error),
-            );
+            return Err(CredentialError::new(
+                "the renewed tokens could not be saved, so the new access token is not used",
+            )
+            .with_source(error));
         }
-        let expires = set.expires_in.and_then(|lasts| Instant::now().checked_add(lasts));
+        let expires = set
+            .expires_in
+            .and_then(|lasts| Instant::now().checked_add(lasts));
         if let Some(refresh) = set.refresh_token {
             state.refresh = refresh;
         }
@@ -194,14 +190,18 @@ impl RefreshingToken {
     async fn request(&self, refresh: &Secret) -> Result<TokenSet, CredentialError> {
         let inner = &self.inner;
         let mut form: Vec<(&str, &str)> = vec![
-            ("grant_type", "refresh_token"), ("refresh_token", refresh.expose()),
+            ("grant_type", "refresh_token"),
+            ("refresh_token", refresh.expose()),
         ];
         if !inner.secret_in_header {
             form.push(("client_id", &inner.client_id));
             form.push(("client_secret", inner.client_secret.expose()));
         }
         form.extend(
-            inner.params.iter().map(|(name, value)| (name.as_str(), value.as_str())),
+            inner
+                .params
+                .iter()
+                .map(|(name, value)| (name.as_str(), value.as_str())),
         );
         let mut request = inner
             .http
@@ -209,8 +209,7 @@ impl RefreshingToken {
             .header(reqwest::header::ACCEPT, "application/json")
             .form(&form);
         if inner.secret_in_header {
-            request = request
-                .basic_auth(&inner.client_id, Some(inner.client_secret.expose()));
+            request = request.basic_auth(&inner.client_id, Some(inner.client_secret.expose()));
         }
         let unreachable = |error: reqwest::Error| {
             CredentialError::new("the token endpoint could not be reached")
@@ -220,12 +219,10 @@ impl RefreshingToken {
         let status = response.status();
         let received_at = SystemTime::now();
         let body = response.bytes().await.map_err(unreachable)?;
-        let answer: Map<String, Value> = serde_json::from_slice(&body)
-            .unwrap_or_default();
+        let answer: Map<String, Value> = serde_json::from_slice(&body).unwrap_or_default();
         if !status.is_success() {
-            let text = |name: &str| {
-                answer.get(name).and_then(Value::as_str).unwrap_or("")
-            };
+            // RFC 6749, section 5.2: `error` and `error_description` say why; they quote no token.
+            let text = |name: &str| answer.get(name).and_then(Value::as_str).unwrap_or("");
             let mut message = format!("the token endpoint answered {status}");
             for said in [text("error"), text("error_description")] {
                 if !said.is_empty() {
@@ -249,16 +246,15 @@ fn token_set(
         _ => None,
     };
     let access_token = secret("access_token")
-        .ok_or_else(|| CredentialError::new(
-            "the token endpoint's answer has no `access_token`",
-        ))?;
+        .ok_or_else(|| CredentialError::new("the token endpoint's answer has no `access_token`"))?;
     let refresh_token = secret("refresh_token");
+    // Some servers send the number as a string.
     let expires_in = match answer.get("expires_in") {
         Some(Value::Number(seconds)) => seconds.as_u64(),
         Some(Value::String(seconds)) => seconds.trim().parse().ok(),
         _ => None,
     }
-        .map(Duration::from_secs);
+    .map(Duration::from_secs);
     Ok(TokenSet {
         access_token,
         refresh_token,
@@ -318,16 +314,13 @@ impl RefreshingTokenBuilder {
             Box::pin(async move { saved.await.map_err(Into::into) })
         });
         let now = (Instant::now(), SystemTime::now());
-        let access = self
-            .access
-            .map(|(token, expires_at)| {
-                let expires = expires_at
-                    .map(|at| match at.duration_since(now.1) {
-                        Ok(left) => now.0 + left,
-                        Err(_) => now.0,
-                    });
-                (token, expires)
+        let access = self.access.map(|(token, expires_at)| {
+            let expires = expires_at.map(|at| match at.duration_since(now.1) {
+                Ok(left) => now.0 + left,
+                Err(_) => now.0,
             });
+            (token, expires)
+        });
         RefreshingToken {
             inner: Arc::new(Inner {
                 http,
@@ -357,7 +350,12 @@ impl TokenProvider for RefreshingToken {
         let rejected = rejected.clone();
         Box::pin(async move {
             let mut state = self.inner.state.lock().await;
-            if state.access.as_ref().is_some_and(|(token, _)| *token == rejected) {
+            // Another request may have renewed it already.
+            if state
+                .access
+                .as_ref()
+                .is_some_and(|(token, _)| *token == rejected)
+            {
                 state.access = None;
             }
             Ok(())

@@ -5,7 +5,9 @@
 
 use std::fmt;
 use std::time::Duration;
+
 use reqwest::header::{HeaderMap, HeaderName, HeaderValue};
+
 use crate::transport::RetryPolicy;
 
 /// The header that carries an idempotency key (the IETF's `Idempotency-Key` draft, which
@@ -105,7 +107,10 @@ impl fmt::Debug for RequestOptions {
         f.debug_struct("RequestOptions")
             .field("timeout", &self.timeout)
             .field("headers", &headers)
-            .field("idempotency_key", &self.idempotency_key.as_ref().map(|_| "<set>"))
+            .field(
+                "idempotency_key",
+                &self.idempotency_key.as_ref().map(|_| "<set>"),
+            )
             .field("retry_policy", &self.retry_policy)
             .finish()
     }

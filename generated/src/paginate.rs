@@ -11,8 +11,10 @@ use std::collections::VecDeque;
 use std::future::Future;
 use std::pin::Pin;
 use std::task::{Context, Poll};
+
 use serde::de::DeserializeOwned;
 use serde_json::Value;
+
 use crate::error::{DecodeError, Error};
 use crate::response::SuccessResponse;
 
@@ -46,12 +48,10 @@ pub(crate) struct Plan {
 
 /// A page as it arrived: decoded, and as JSON, for reading positions and items.
 pub(crate) type RawPage<T> = SuccessResponse<(T, Value)>;
-type PageFuture<'a, T, E> = Pin<
-    Box<dyn Future<Output = Result<RawPage<T>, Error<E>>> + Send + 'a>,
->;
-type Fetch<'a, T, E> = Box<
-    dyn FnMut(reqwest::Request) -> PageFuture<'a, T, E> + Send + 'a,
->;
+
+type PageFuture<'a, T, E> = Pin<Box<dyn Future<Output = Result<RawPage<T>, Error<E>>> + Send + 'a>>;
+type Fetch<'a, T, E> = Box<dyn FnMut(reqwest::Request) -> PageFuture<'a, T, E> + Send + 'a>;
+
 /// The pages of a list operation, from the one its parameters ask for to the last, each
 /// with its status, headers and rate limit. One request is sent per page, only when the
 /// page is asked for.
@@ -112,13 +112,12 @@ impl<'a, T, E> Pages<'a, T, E> {
 
     /// The next page, or `None` after the last.
     pub async fn next_page(&mut self) -> Option<Result<SuccessResponse<T>, Error<E>>> {
-        std::future::poll_fn(|cx| self.poll_page(cx)).await.map(|page| page.map(decoded))
+        std::future::poll_fn(|cx| self.poll_page(cx))
+            .await
+            .map(|page| page.map(decoded))
     }
 
-    fn poll_page(
-        &mut self,
-        cx: &mut Context<'_>,
-    ) -> Poll<Option<Result<RawPage<T>, Error<E>>>> {
+    fn poll_page(&mut self, cx: &mut Context<'_>) -> Poll<Option<Result<RawPage<T>, Error<E>>>> {
         if self.in_flight.is_none() {
             if self.max_pages.is_some_and(|max| self.pages >= max) {
                 self.next = None;
@@ -147,6 +146,7 @@ impl<'a, T, E> Pages<'a, T, E> {
         self.pages += 1;
         self.next = match copy {
             Some(request) => self.after(request, &page).transpose(),
+            // A request whose body could not be copied cannot be sent again.
             None => None,
         };
         Poll::Ready(Some(Ok(page)))
@@ -171,7 +171,10 @@ impl<'a, T, E> Pages<'a, T, E> {
                 return Ok(None);
             }
         }
-        let total = self.plan.total.and_then(|pointer| json.pointer(pointer)?.as_u64());
+        let total = self
+            .plan
+            .total
+            .and_then(|pointer| json.pointer(pointer)?.as_u64());
         if total.is_some_and(|total| self.items_seen >= total) {
             return Ok(None);
         }
@@ -198,27 +201,22 @@ impl<'a, T, E> Pages<'a, T, E> {
         if self.positions.insert(position.clone()) {
             return Ok(());
         }
-        Err(
-            Error::Pagination(
-                format!(
-                    "the server gave the position {position} for a second time, after {} pages",
-                    self.pages
-                ),
-            ),
-        )
+        Err(Error::Pagination(format!(
+            "the server gave the position {position} for a second time, after {} pages",
+            self.pages
+        )))
     }
 }
 
+// Nothing is ever pinned in place: the page on its way is boxed.
 impl<T, E> Unpin for Pages<'_, T, E> {}
 
 impl<T, E> futures_core::Stream for Pages<'_, T, E> {
     type Item = Result<SuccessResponse<T>, Error<E>>;
 
-    fn poll_next(
-        mut self: Pin<&mut Self>,
-        cx: &mut Context<'_>,
-    ) -> Poll<Option<Self::Item>> {
-        self.poll_page(cx).map(|page| page.map(|page| page.map(decoded)))
+    fn poll_next(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
+        self.poll_page(cx)
+            .map(|page| page.map(|page| page.map(decoded)))
     }
 }
 
@@ -302,10 +300,7 @@ impl<I, T, E> Unpin for Items<'_, I, T, E> {}
 impl<I: DeserializeOwned, T, E> futures_core::Stream for Items<'_, I, T, E> {
     type Item = Result<I, Error<E>>;
 
-    fn poll_next(
-        mut self: Pin<&mut Self>,
-        cx: &mut Context<'_>,
-    ) -> Poll<Option<Self::Item>> {
+    fn poll_next(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
         self.poll_item(cx)
     }
 }
@@ -322,16 +317,9 @@ impl<I, T, E> std::fmt::Debug for Items<'_, I, T, E> {
 
 /// `decode` that also keeps the body as JSON, for [`Pages`] to read positions from.
 pub(crate) fn keeping_json<T, E>(
-    decode: impl FnOnce(
-        reqwest::StatusCode,
-        reqwest::header::HeaderMap,
-        &[u8],
-    ) -> Result<T, Error<E>>,
-) -> impl FnOnce(
-    reqwest::StatusCode,
-    reqwest::header::HeaderMap,
-    &[u8],
-) -> Result<(T, Value), Error<E>> {
+    decode: impl FnOnce(reqwest::StatusCode, reqwest::header::HeaderMap, &[u8]) -> Result<T, Error<E>>,
+) -> impl FnOnce(reqwest::StatusCode, reqwest::header::HeaderMap, &[u8]) -> Result<(T, Value), Error<E>>
+{
     move |status, headers, body| {
         let page = decode(status, headers, body)?;
         Ok((page, serde_json::from_slice(body).unwrap_or(Value::Null)))
@@ -377,18 +365,13 @@ fn set<E>(
                 Some(Value::Array(items)) => items,
                 Some(single) => vec![single],
             };
-            pairs
-                .extend(
-                    values
-                        .into_iter()
-                        .map(|value| {
-                            let text = match value {
-                                Value::String(text) => text,
-                                other => other.to_string(),
-                            };
-                            (name.to_string(), text)
-                        }),
-                );
+            pairs.extend(values.into_iter().map(|value| {
+                let text = match value {
+                    Value::String(text) => text,
+                    other => other.to_string(),
+                };
+                (name.to_string(), text)
+            }));
             let url = request.url_mut();
             if pairs.is_empty() {
                 url.set_query(None);

@@ -5,6 +5,7 @@
 //! place serves every type: strings, numbers, enums, lists and objects.
 
 use serde::{Deserialize, Serialize};
+
 use crate::error::Error;
 
 /// A value in its JSON form, object keys in the order the value writes them (a struct's
@@ -17,9 +18,7 @@ enum Node {
 }
 
 impl<'de> Deserialize<'de> for Node {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         deserializer.deserialize_any(NodeVisitor)
     }
 }
@@ -50,22 +49,17 @@ impl<'de> serde::de::Visitor<'de> for NodeVisitor {
     }
 
     fn visit_f64<E>(self, value: f64) -> Result<Node, E> {
-        Ok(
-            Node::Scalar(
-                serde_json::Number::from_f64(value)
-                    .map_or_else(String::new, |n| n.to_string()),
-            ),
-        )
+        // As JSON writes it (`1.0`, `0.5`), which is how the value would read in a body.
+        Ok(Node::Scalar(
+            serde_json::Number::from_f64(value).map_or_else(String::new, |n| n.to_string()),
+        ))
     }
 
     fn visit_str<E>(self, value: &str) -> Result<Node, E> {
         Ok(Node::Scalar(value.to_string()))
     }
 
-    fn visit_seq<A: serde::de::SeqAccess<'de>>(
-        self,
-        mut seq: A,
-    ) -> Result<Node, A::Error> {
+    fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<Node, A::Error> {
         let mut items = Vec::new();
         while let Some(item) = seq.next_element()? {
             items.push(item);
@@ -73,10 +67,7 @@ impl<'de> serde::de::Visitor<'de> for NodeVisitor {
         Ok(Node::List(items))
     }
 
-    fn visit_map<A: serde::de::MapAccess<'de>>(
-        self,
-        mut map: A,
-    ) -> Result<Node, A::Error> {
+    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<Node, A::Error> {
         let mut entries = Vec::new();
         while let Some(entry) = map.next_entry::<String, Node>()? {
             entries.push(entry);
@@ -104,13 +95,9 @@ fn scalar(name: &str, value: &Node) -> Result<String, String> {
     match value {
         Node::Scalar(text) => Ok(text.clone()),
         Node::Null => Ok(String::new()),
-        Node::List(_) | Node::Object(_) => {
-            Err(
-                format!(
-                    "parameter `{name}` holds nested lists or objects, which its style cannot write"
-                ),
-            )
-        }
+        Node::List(_) | Node::Object(_) => Err(format!(
+            "parameter `{name}` holds nested lists or objects, which its style cannot write"
+        )),
     }
 }
 
@@ -127,7 +114,7 @@ fn pieces(name: &str, value: &Node) -> Result<Vec<String>, String> {
             }
             Ok(out)
         }
-        other => Ok(vec![scalar(name, other) ?]),
+        other => Ok(vec![scalar(name, other)?]),
     }
 }
 
@@ -164,9 +151,9 @@ fn query_pairs(
         (_, Node::Null) => {}
         ("deepObject", Node::Object(map)) => deep_object(pairs_out, name, map)?,
         ("deepObject", _) => {
-            return Err(
-                format!("parameter `{name}` has style `deepObject` but is not an object"),
-            );
+            return Err(format!(
+                "parameter `{name}` has style `deepObject` but is not an object"
+            ))
         }
         ("form", Node::List(items)) if explode => {
             for item in items {
@@ -181,9 +168,7 @@ fn query_pairs(
         ("spaceDelimited", _) => {
             pairs_out.push((name.to_string(), pieces(name, &value)?.join(" ")))
         }
-        ("pipeDelimited", _) => {
-            pairs_out.push((name.to_string(), pieces(name, &value)?.join("|")))
-        }
+        ("pipeDelimited", _) => pairs_out.push((name.to_string(), pieces(name, &value)?.join("|"))),
         _ => pairs_out.push((name.to_string(), pieces(name, &value)?.join(","))),
     }
     Ok(())

@@ -4,6 +4,7 @@
 //! figures the server sent with them.
 
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
 use reqwest::header::{HeaderMap, RETRY_AFTER};
 use reqwest::StatusCode;
 
@@ -32,9 +33,9 @@ impl<T> SuccessResponse<T> {
 
 /// The rate-limit figures a response carries in its headers.
 ///
-/**HighLevel limits each app in bursts (`X-RateLimit-Max` requests in every window of
-`X-RateLimit-Interval-Milliseconds`) and per day (`X-RateLimit-Limit-Daily`), and says
-what is left of both on every response.*/
+#[doc = "HighLevel limits each app in bursts (`X-RateLimit-Max` requests in every window of\n\
+           `X-RateLimit-Interval-Milliseconds`) and per day (`X-RateLimit-Limit-Daily`), and says\n\
+           what is left of both on every response."]
 /// A field is `None` when its header is absent or is not a plain number; reading never fails.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -77,7 +78,8 @@ impl RateLimit {
     /// header says when the day starts again.
     pub fn delay(&self) -> Option<Duration> {
         let burst_used_up = self.burst_remaining == Some(0);
-        self.retry_after.or(self.reset.or(self.burst_interval).filter(|_| burst_used_up))
+        self.retry_after
+            .or(self.reset.or(self.burst_interval).filter(|_| burst_used_up))
     }
 }
 
@@ -109,7 +111,11 @@ fn figures(headers: &HeaderMap, received: SystemTime) -> RateLimit {
 fn retry_after(text: &str, received: SystemTime) -> Option<Duration> {
     match digits(text) {
         Some(seconds) => Some(Duration::from_secs(seconds)),
-        None => Some(http_date(text)?.duration_since(received).unwrap_or(Duration::ZERO)),
+        None => Some(
+            http_date(text)?
+                .duration_since(received)
+                .unwrap_or(Duration::ZERO),
+        ),
     }
 }
 
@@ -128,18 +134,7 @@ fn digits(text: &str) -> Option<u64> {
 /// only, so that nothing can be negative.
 fn http_date(text: &str) -> Option<SystemTime> {
     const MONTHS: [&str; 12] = [
-        "Jan",
-        "Feb",
-        "Mar",
-        "Apr",
-        "May",
-        "Jun",
-        "Jul",
-        "Aug",
-        "Sep",
-        "Oct",
-        "Nov",
-        "Dec",
+        "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
     ];
     let mut words = text.split([' ', ',', '-']).filter(|word| !word.is_empty());
     let _weekday = words.next()?;
@@ -166,8 +161,7 @@ fn http_date(text: &str) -> Option<SystemTime> {
     let era = shifted_year / 400;
     let year_of_era = shifted_year % 400;
     let day_of_year = (153 * ((month + 9) % 12) + 2) / 5 + day - 1;
-    let day_of_era = year_of_era * 365 + year_of_era / 4 - year_of_era / 100
-        + day_of_year;
+    let day_of_era = year_of_era * 365 + year_of_era / 4 - year_of_era / 100 + day_of_year;
     let days = (era * 146_097 + day_of_era).checked_sub(719_468)?;
     let seconds = days * 86_400 + hour * 3_600 + minute * 60 + second;
     UNIX_EPOCH.checked_add(Duration::from_secs(seconds))

@@ -6,6 +6,7 @@
 //! does not match is an error, never a pass.
 
 use std::fmt;
+
 use reqwest::header::HeaderMap;
 use ring::signature::{UnparsedPublicKey, ED25519, RSA_PKCS1_2048_8192_SHA256};
 use serde::de::DeserializeOwned;
@@ -39,8 +40,9 @@ impl fmt::Display for WebhookError {
         match self {
             WebhookError::MissingSignature { expected } => {
                 write!(
-                    f, "the webhook carries no signature (expected `{}`)", expected
-                    .join("` or `")
+                    f,
+                    "the webhook carries no signature (expected `{}`)",
+                    expected.join("` or `")
                 )
             }
             WebhookError::MalformedSignature { header } => {
@@ -88,7 +90,9 @@ pub struct WebhookVerifier {
 impl fmt::Debug for WebhookVerifier {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let headers: Vec<&str> = self.keys.iter().map(|key| key.header).collect();
-        f.debug_struct("WebhookVerifier").field("headers", &headers).finish()
+        f.debug_struct("WebhookVerifier")
+            .field("headers", &headers)
+            .finish()
     }
 }
 
@@ -100,10 +104,7 @@ impl WebhookVerifier {
         algorithm: Algorithm,
         public_key: &[u8],
     ) -> Result<Self, WebhookError> {
-        WebhookVerifier {
-            keys: Vec::new(),
-        }
-            .and_key(header, algorithm, public_key)
+        WebhookVerifier { keys: Vec::new() }.and_key(header, algorithm, public_key)
     }
 
     /// This verifier, also checking `header` with `public_key`.
@@ -114,7 +115,11 @@ impl WebhookVerifier {
         public_key: &[u8],
     ) -> Result<Self, WebhookError> {
         let bytes = key_bytes(algorithm, public_key)?;
-        self.keys.push(Key { header, algorithm, bytes });
+        self.keys.push(Key {
+            header,
+            algorithm,
+            bytes,
+        });
         Ok(self)
     }
 
@@ -153,9 +158,7 @@ impl WebhookVerifier {
             let Some(value) = values.next() else {
                 continue;
             };
-            let malformed = || WebhookError::MalformedSignature {
-                header: key.header,
-            };
+            let malformed = || WebhookError::MalformedSignature { header: key.header };
             if values.next().is_some() {
                 return Err(malformed());
             }
@@ -163,17 +166,13 @@ impl WebhookVerifier {
             let signature = crate::base64::decode(text)
                 .filter(|s| !s.is_empty())
                 .ok_or_else(malformed)?;
-            let algorithm: &dyn ring::signature::VerificationAlgorithm = match key
-                .algorithm
-            {
+            let algorithm: &dyn ring::signature::VerificationAlgorithm = match key.algorithm {
                 Algorithm::Ed25519 => &ED25519,
                 Algorithm::RsaSha256 => &RSA_PKCS1_2048_8192_SHA256,
             };
             return UnparsedPublicKey::new(algorithm, &key.bytes)
                 .verify(body, &signature)
-                .map_err(|_| WebhookError::BadSignature {
-                    header: key.header,
-                });
+                .map_err(|_| WebhookError::BadSignature { header: key.header });
         }
         Err(WebhookError::MissingSignature {
             expected: self.keys.iter().map(|key| key.header).collect(),
@@ -194,8 +193,7 @@ fn key_bytes(algorithm: Algorithm, key: &[u8]) -> Result<Vec<u8>, WebhookError> 
                 .map(str::trim)
                 .collect();
             (
-                crate::base64::decode(&body)
-                    .ok_or_else(|| invalid("the PEM is not base64"))?,
+                crate::base64::decode(&body).ok_or_else(|| invalid("the PEM is not base64"))?,
                 pkcs1,
             )
         }
@@ -205,13 +203,13 @@ fn key_bytes(algorithm: Algorithm, key: &[u8]) -> Result<Vec<u8>, WebhookError> 
         Algorithm::Ed25519 if der.len() == 32 => Ok(der),
         Algorithm::RsaSha256 if pkcs1 => Ok(der),
         _ => {
-            let (oid, public) = spki(&der)
-                .ok_or_else(|| invalid("it is not a DER SubjectPublicKeyInfo"))?;
+            let (oid, public) =
+                spki(&der).ok_or_else(|| invalid("it is not a DER SubjectPublicKeyInfo"))?;
             let expected: &[u8] = match algorithm {
+                // 1.3.101.112
                 Algorithm::Ed25519 => &[0x2b, 0x65, 0x70],
-                Algorithm::RsaSha256 => {
-                    &[0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x01, 0x01]
-                }
+                // 1.2.840.113549.1.1.1, rsaEncryption
+                Algorithm::RsaSha256 => &[0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x01, 0x01],
             };
             if oid != expected {
                 return Err(invalid("it is a key of another algorithm"));
@@ -230,6 +228,7 @@ fn spki(der: &[u8]) -> Option<(&[u8], &[u8])> {
     let (algorithm, info) = element(info, 0x30)?;
     let (oid, _parameters) = element(algorithm, 0x06)?;
     let (bits, rest) = element(info, 0x03)?;
+    // A key's bit string has no unused bits.
     let (&0, key) = bits.split_first()? else {
         return None;
     };

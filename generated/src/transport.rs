@@ -6,8 +6,10 @@
 use std::hash::{BuildHasher, Hasher};
 use std::sync::Arc;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
 use reqwest::header::HeaderMap;
 use reqwest::{Method, StatusCode};
+
 use crate::credentials::{Secret, TokenProvider};
 use crate::error::{Error, ErrorResponse, RequestState, SendError};
 use crate::options::{RequestOptions, IDEMPOTENCY_KEY};
@@ -102,10 +104,7 @@ impl RetryPolicy {
     /// Whether a request with a method that is not idempotent (`POST`, `PATCH`) may be
     /// sent again after a failure that may have reached the server (off by default).
     #[must_use]
-    pub const fn with_retry_unsafe_methods(
-        mut self,
-        retry_unsafe_methods: bool,
-    ) -> Self {
+    pub const fn with_retry_unsafe_methods(mut self, retry_unsafe_methods: bool) -> Self {
         self.retry_unsafe_methods = retry_unsafe_methods;
         self
     }
@@ -127,9 +126,7 @@ impl RetryPolicy {
         match outcome {
             Ok(received) if received.status == StatusCode::TOO_MANY_REQUESTS => {
                 let rate_limit = RateLimit::from_headers(&received.headers);
-                if rate_limit.retry_after.is_none()
-                    && rate_limit.daily_remaining == Some(0)
-                {
+                if rate_limit.retry_after.is_none() && rate_limit.daily_remaining == Some(0) {
                     return None;
                 }
                 match rate_limit
@@ -144,20 +141,20 @@ impl RetryPolicy {
             }
             Ok(_) => None,
             Err(Error::Transport { source, .. }) if source.is_builder() => None,
-            Err(error) => {
-                match error.request_state() {
-                    RequestState::NotSent => Some(backoff),
-                    _ if self.retry_unsafe_methods || repeatable => Some(backoff),
-                    _ => None,
-                }
-            }
+            Err(error) => match error.request_state() {
+                RequestState::NotSent => Some(backoff),
+                _ if self.retry_unsafe_methods || repeatable => Some(backoff),
+                _ => None,
+            },
         }
     }
 
     /// `base_delay` doubled `attempt - 1` times, at most `max_delay`, with the upper half
     /// jittered so that clients that failed together do not come back together.
     fn backoff(&self, attempt: u32) -> Duration {
-        let factor = 1u32.checked_shl(attempt.saturating_sub(1)).unwrap_or(u32::MAX);
+        let factor = 1u32
+            .checked_shl(attempt.saturating_sub(1))
+            .unwrap_or(u32::MAX);
         let delay = self.base_delay.saturating_mul(factor).min(self.max_delay);
         let half = delay / 2;
         half + jitter(delay - half)
@@ -182,19 +179,19 @@ fn is_idempotent(method: &Method) -> bool {
         Method::PUT,
         Method::DELETE,
     ]
-        .contains(method) || method.as_str() == "QUERY"
+    .contains(method)
+        || method.as_str() == "QUERY"
 }
 
 /// A random duration from zero up to `max`. The randomness comes from the standard
 /// library's randomly keyed hasher, which is plenty for spreading retries.
 fn jitter(max: Duration) -> Duration {
     let mut hasher = std::collections::hash_map::RandomState::new().build_hasher();
-    hasher
-        .write_u128(
-            SystemTime::now()
-                .duration_since(UNIX_EPOCH)
-                .map_or(0, |since| since.as_nanos()),
-        );
+    hasher.write_u128(
+        SystemTime::now()
+            .duration_since(UNIX_EPOCH)
+            .map_or(0, |since| since.as_nanos()),
+    );
     let max_nanos = u64::try_from(max.as_nanos()).unwrap_or(u64::MAX);
     let nanos = (u128::from(max_nanos) * u128::from(hasher.finish())) >> 64;
     Duration::from_nanos(u64::try_from(nanos).unwrap_or(max_nanos))
@@ -228,6 +225,7 @@ impl<'a> Call<'a> {
         path: &'static str,
         options: &'a RequestOptions,
     ) -> Self {
+        // Only traces name the operation.
         #[cfg(not(feature = "tracing"))]
         let _ = (name, path);
         Call {
@@ -250,10 +248,7 @@ impl<'a> Call<'a> {
 
     /// Puts a token from `provider` on each attempt, and renews it once on a 401.
     #[must_use]
-    pub(crate) fn with_token(
-        mut self,
-        provider: Option<Arc<dyn TokenProvider>>,
-    ) -> Self {
+    pub(crate) fn with_token(mut self, provider: Option<Arc<dyn TokenProvider>>) -> Self {
         self.token = provider;
         self
     }
@@ -262,12 +257,14 @@ impl<'a> Call<'a> {
     /// built elsewhere, its path without the query). Never a header, a body or the query.
     #[cfg(feature = "tracing")]
     fn span(&self, request: &reqwest::Request) -> tracing::Span {
-        let (operation, path) = self
-            .operation
-            .unwrap_or(("execute", request.url().path()));
+        let (operation, path) = self.operation.unwrap_or(("execute", request.url().path()));
         tracing::info_span!(
-            "request", operation, method = % request.method(), path, status =
-            tracing::field::Empty, attempts = tracing::field::Empty,
+            "request",
+            operation,
+            method = %request.method(),
+            path,
+            status = tracing::field::Empty,
+            attempts = tracing::field::Empty,
         )
     }
 }
@@ -284,6 +281,7 @@ pub(crate) async fn send(
 ) -> Result<Received, SendError> {
     match attempts(http, policy, timeout, call, request, false).await? {
         Attempt::Read(received) => Ok(received),
+        // Only asked for when `open_success` is set.
         Attempt::Open { response, attempts } => read_whole(response, attempts).await,
     }
 }
@@ -293,7 +291,10 @@ pub(crate) enum Attempt {
     /// The whole response.
     Read(Received),
     /// A success whose body is left to the caller.
-    Open { response: reqwest::Response, attempts: u32 },
+    Open {
+        response: reqwest::Response,
+        attempts: u32,
+    },
 }
 
 /// Every attempt of `request`, within the call's span.
@@ -328,8 +329,9 @@ async fn each_attempt(
     } else if request.timeout().is_none() {
         *request.timeout_mut() = timeout;
     }
-    let repeatable = is_idempotent(request.method())
-        || request.headers().contains_key(IDEMPOTENCY_KEY);
+    let repeatable =
+        is_idempotent(request.method()) || request.headers().contains_key(IDEMPOTENCY_KEY);
+    // A token from a provider is renewed, and the request sent again, once.
     let mut may_renew = call.token.is_some();
     let mut attempt = 1;
     loop {
@@ -347,7 +349,9 @@ async fn each_attempt(
                 if open_success
                     && (status.is_success() || status == StatusCode::SWITCHING_PROTOCOLS)
                 {
-                    #[cfg(feature = "tracing")] traced(attempt, started, Ok(status));
+                    #[cfg(feature = "tracing")]
+                    traced(attempt, started, Ok(status));
+                    // A success is final: nothing would send it again.
                     return Ok(Attempt::Open {
                         response,
                         attempts: attempt,
@@ -357,15 +361,16 @@ async fn each_attempt(
             }
             Err(error) => Err(error),
         };
-
         #[cfg(feature = "tracing")]
-        traced(attempt, started, outcome.as_ref().map(|received| received.status));
+        traced(
+            attempt,
+            started,
+            outcome.as_ref().map(|received| received.status),
+        );
         let renew = match (&call.token, token, &outcome) {
-            (
-                Some(provider),
-                Some(token),
-                Ok(received),
-            ) if may_renew && received.status == StatusCode::UNAUTHORIZED => {
+            (Some(provider), Some(token), Ok(received))
+                if may_renew && received.status == StatusCode::UNAUTHORIZED =>
+            {
                 Some((provider, token))
             }
             _ => None,
@@ -377,7 +382,10 @@ async fn each_attempt(
                     attempt,
                     "the server rejected the token; renewing it and sending again"
                 );
-                provider.rejected(&token).await.map_err(Error::Credentials)?;
+                provider
+                    .rejected(&token)
+                    .await
+                    .map_err(Error::Credentials)?;
                 may_renew = false;
                 request = copy;
                 attempt += 1;
@@ -389,10 +397,11 @@ async fn each_attempt(
         let (Some(copy), Some(delay)) = (copy, delay) else {
             return outcome.map(Attempt::Read);
         };
-
         #[cfg(feature = "tracing")]
         tracing::debug!(
-            attempt, delay_ms = delay.as_millis() as u64, "waiting to send again"
+            attempt,
+            delay_ms = delay.as_millis() as u64,
+            "waiting to send again"
         );
         tokio::time::sleep(delay).await;
         request = copy;
@@ -409,20 +418,17 @@ async fn put_token(
         return Ok(None);
     };
     let token = provider.token().await.map_err(Error::Credentials)?;
-    request
-        .headers_mut()
-        .insert(reqwest::header::AUTHORIZATION, crate::credentials::bearer(&token)?);
+    request.headers_mut().insert(
+        reqwest::header::AUTHORIZATION,
+        crate::credentials::bearer(&token)?,
+    );
     Ok(Some(token))
 }
 
 /// One attempt's outcome, as an event of the call's span: its number, how long it took,
 /// and the status or the kind of failure (never a header, a body or the query).
 #[cfg(feature = "tracing")]
-fn traced(
-    attempt: u32,
-    started: std::time::Instant,
-    outcome: Result<StatusCode, &SendError>,
-) {
+fn traced(attempt: u32, started: std::time::Instant, outcome: Result<StatusCode, &SendError>) {
     let elapsed_ms = started.elapsed().as_millis() as u64;
     let span = tracing::Span::current();
     span.record("attempts", attempt);
@@ -446,27 +452,22 @@ async fn dispatch(
     http: &reqwest::Client,
     request: reqwest::Request,
 ) -> Result<reqwest::Response, SendError> {
-    http.execute(request)
-        .await
-        .map_err(|source| {
-            let state = if source.is_connect() || source.is_builder() {
-                RequestState::NotSent
-            } else {
-                RequestState::MaybeSent
-            };
-            Error::Transport {
-                source: redact(source),
-                state,
-                response: None,
-            }
-        })
+    http.execute(request).await.map_err(|source| {
+        let state = if source.is_connect() || source.is_builder() {
+            RequestState::NotSent
+        } else {
+            RequestState::MaybeSent
+        };
+        Error::Transport {
+            source: redact(source),
+            state,
+            response: None,
+        }
+    })
 }
 
 /// Reads a whole body; a failure while reading it is after the server answered.
-async fn read_whole(
-    mut response: reqwest::Response,
-    attempt: u32,
-) -> Result<Received, SendError> {
+async fn read_whole(mut response: reqwest::Response, attempt: u32) -> Result<Received, SendError> {
     let status = response.status();
     let headers = std::mem::take(response.headers_mut());
     let mut body = Vec::new();
@@ -479,20 +480,18 @@ async fn read_whole(
                     headers,
                     body,
                     attempts: attempt,
-                });
+                })
             }
             Err(source) => {
                 return Err(Error::Transport {
                     source: redact(source),
                     state: RequestState::Sent,
-                    response: Some(
-                        Box::new(ErrorResponse {
-                            status,
-                            headers,
-                            body,
-                        }),
-                    ),
-                });
+                    response: Some(Box::new(ErrorResponse {
+                        status,
+                        headers,
+                        body,
+                    })),
+                })
             }
         }
     }

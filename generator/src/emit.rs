@@ -5,6 +5,7 @@ mod bodies;
 mod client;
 pub(crate) mod docs;
 mod examples;
+mod gates;
 mod models;
 pub(crate) mod runtime;
 mod webhooks;
@@ -27,12 +28,11 @@ pub enum Emitted {
         path: &'static str,
         parts: Vec<Part>,
     },
-    /// A runtime module: its syntax tree, built on demand, and a key that is the same for
-    /// every crate whose module is the same, so that format prints it once.
-    Syntax {
+    /// A runtime module, already text (its source with the crate's gates applied); `Err`
+    /// says why its gates could not be applied.
+    Module {
         path: &'static str,
-        key: String,
-        file: Box<dyn FnOnce() -> syn::File>,
+        text: Result<String, String>,
     },
     Toml {
         path: &'static str,
@@ -71,7 +71,7 @@ pub fn emit(api: &Api, settings: &Settings) -> Vec<Emitted> {
     files.extend(
         runtime::modules(&api.runtime)
             .into_iter()
-            .map(|(path, key, file)| Emitted::Syntax { path, key, file }),
+            .map(|(path, text)| Emitted::Module { path, text }),
     );
     if !api.examples.is_empty() {
         // The cases sit in a module that rustfmt skips, like every other generated file;

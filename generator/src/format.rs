@@ -16,10 +16,16 @@ pub fn format(emitted: Vec<Emitted>, settings: &Settings) -> Result<Vec<Generate
                 gated_file(path, vec![Part::new(&Gate::always(), tokens)], settings)
             }
             Emitted::Gated { path, parts } => gated_file(path, parts, settings),
-            Emitted::Syntax { path, key, file } => Ok(GeneratedFile {
-                path: path.to_string(),
-                contents: format!("{}\n{}", settings.header("//"), printed_once(key, file)),
-            }),
+            Emitted::Module { path, text } => match text {
+                Ok(text) => Ok(GeneratedFile {
+                    path: path.to_string(),
+                    contents: format!("{}\n{text}", settings.header("//")),
+                }),
+                Err(message) => Err(Error::Internal {
+                    file: path.to_string(),
+                    message: format!("the runtime module's gates cannot be applied: {message}"),
+                }),
+            },
             Emitted::Toml { path, text } => Ok(GeneratedFile {
                 path: path.to_string(),
                 contents: text,
@@ -78,16 +84,6 @@ fn parse_outer(path: &str, tokens: proc_macro2::TokenStream) -> Result<Vec<syn::
         file: path.to_string(),
         message: format!("an emitted attribute does not parse: {err}"),
     })
-}
-
-/// A runtime module's text, printed the first time its key is seen.
-fn printed_once(key: String, file: Box<dyn FnOnce() -> syn::File>) -> std::sync::Arc<str> {
-    if let Some(text) = crate::memo::module(&key) {
-        return text;
-    }
-    let text: std::sync::Arc<str> = space_items(&prettyplease::unparse(&file())).into();
-    crate::memo::remember_module(key, text.clone());
-    text
 }
 
 /// Puts a blank line between items, as a person would; prettyplease packs them together.

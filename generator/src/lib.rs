@@ -3,8 +3,9 @@
 //! The work is a pipeline of pure stages, each in its own module:
 //! [`load`] (read, resolve `$ref`s across files, to a [`document::Document`]) → [`lower`]
 //! (to the [`ir`], deciding everything; what a schema means comes from [`shape`]) → `emit`
-//! (`quote!`) → `format` (prettyplease). The library returns files as data; writing them
-//! is the caller's job (see the `xtask` crate).
+//! (`quote!`; the runtime modules are their source text with the crate's gates applied) →
+//! `format` (prettyplease). The library returns files as data; writing them is the
+//! caller's job (see the `xtask` crate).
 //!
 //! ```no_run
 //! let settings = generator::Settings::new("highlevel-contacts", "spec/create-contact.yaml");
@@ -109,8 +110,8 @@ pub fn compiled_under(source: &str, features: &[&str]) -> Option<String> {
     emit::runtime::compiled_under(source, features)
 }
 
-/// Forgets the text remembered from crates generated before (the runtime modules and
-/// models printed for them), so that the next crates cost what they would in a fresh
+/// Forgets the text remembered from crates generated before (the models printed for
+/// them), so that the next crates cost what they would in a fresh
 /// process: for timing passes over the same files (`cargo xtask bench`).
 pub fn forget_printed() {
     memo::forget();

@@ -1,5 +1,4 @@
-//! Helpers over `syn` trees that emit (gating the runtime sources) and format (gating the
-//! parts of a file) share.
+//! Helpers over `syn` trees for format, which puts each part's gate on its items.
 
 /// The attributes of an item; `None` for one that has none (a verbatim item).
 pub fn item_attrs(item: &mut syn::Item) -> Option<&mut Vec<syn::Attribute>> {
@@ -20,25 +19,6 @@ pub fn item_attrs(item: &mut syn::Item) -> Option<&mut Vec<syn::Attribute>> {
         Item::Type(item) => &mut item.attrs,
         Item::Union(item) => &mut item.attrs,
         Item::Use(item) => &mut item.attrs,
-        _ => return None,
-    })
-}
-
-/// The outer attributes of an expression statement, for the kinds the runtime sources put
-/// a `cfg` on; `None` for the others.
-pub fn expr_attrs(expr: &mut syn::Expr) -> Option<&mut Vec<syn::Attribute>> {
-    use syn::Expr;
-    Some(match expr {
-        Expr::Assign(expr) => &mut expr.attrs,
-        Expr::Await(expr) => &mut expr.attrs,
-        Expr::Block(expr) => &mut expr.attrs,
-        Expr::Call(expr) => &mut expr.attrs,
-        Expr::ForLoop(expr) => &mut expr.attrs,
-        Expr::If(expr) => &mut expr.attrs,
-        Expr::Macro(expr) => &mut expr.attrs,
-        Expr::Match(expr) => &mut expr.attrs,
-        Expr::MethodCall(expr) => &mut expr.attrs,
-        Expr::Try(expr) => &mut expr.attrs,
         _ => return None,
     })
 }

@@ -277,15 +277,26 @@ impl<E> Error<E> {
 impl<E: fmt::Debug> fmt::Display for Error<E> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            Error::Api(response) => write!(f, "the server answered {}: {:?}", response.status, response.body),
+            Error::Api(response) => {
+                write!(
+                    f,
+                    "the server answered {}: {:?}",
+                    response.status, response.body
+                )
+            }
             Error::UnexpectedStatus(response) => write!(
                 f,
-                "the server answered {}, a status the API does not document for this operation ({} bytes of body)",
+                "the server answered {}, a status the API does not document for this \
+                 operation ({} bytes of body)",
                 response.status,
                 response.body.len()
             ),
             Error::RateLimited { rate_limit, .. } => {
-                write!(f, "the server refused the request because of its rate limit (429 Too Many Requests)")?;
+                write!(
+                    f,
+                    "the server refused the request because of its rate limit \
+                     (429 Too Many Requests)"
+                )?;
                 match rate_limit.delay() {
                     Some(delay) => write!(f, "; try again in {} ms", delay.as_millis()),
                     None => Ok(()),
@@ -296,15 +307,37 @@ impl<E: fmt::Debug> fmt::Display for Error<E> {
                 "the {} response body does not match the API description: {source}",
                 response.status
             ),
-            Error::Transport { source, state, response } => {
-                let failed = if source.is_timeout() { "timed out" } else { "failed" };
+            Error::Transport {
+                source,
+                state,
+                response,
+            } => {
+                let failed = if source.is_timeout() {
+                    "timed out"
+                } else {
+                    "failed"
+                };
                 match (state, response) {
-                    (RequestState::NotSent, _) => write!(f, "the request {failed} before it was sent: {source}"),
-                    (_, Some(response)) => {
-                        let broke = if source.is_timeout() { "timed out" } else { "broke off" };
-                        write!(f, "the {} response {broke} after {} bytes of body: {source}", response.status, response.body.len())
+                    (RequestState::NotSent, _) => {
+                        write!(f, "the request {failed} before it was sent: {source}")
                     }
-                    (_, None) => write!(f, "the request {failed} and may have reached the server: {source}"),
+                    (_, Some(response)) => {
+                        let broke = if source.is_timeout() {
+                            "timed out"
+                        } else {
+                            "broke off"
+                        };
+                        write!(
+                            f,
+                            "the {} response {broke} after {} bytes of body: {source}",
+                            response.status,
+                            response.body.len()
+                        )
+                    }
+                    (_, None) => write!(
+                        f,
+                        "the request {failed} and may have reached the server: {source}"
+                    ),
                 }
             }
             Error::InvalidRequest(reason) => write!(f, "the request could not be built: {reason}"),

@@ -1,7 +1,8 @@
 //! The runtime support that every generated client crate carries, as real modules: here
 //! they compile and their tests run, with every piece turned on (see `Cargo.toml`). The
-//! generator copies each module into a crate, keeping the items whose `cfg(feature)` gates
-//! name the pieces that crate needs and dropping the rest, tests included.
+//! generator copies each module's text into a crate, comments and layout included, keeping
+//! the items whose `cfg(feature)` gates name the pieces that crate needs and dropping the
+//! rest, tests included.
 //!
 //! The modules refer to each other as `crate::<module>`, exactly as they do in a
 //! generated crate, whose `lib.rs` declares them the same way.
