@@ -310,7 +310,7 @@ fn condition_text(gate: &Gate) -> String {
 /// (about it, so they go with it) are taken in; never before `floor`.
 fn comments_above(source: &str, floor: usize, start: usize) -> usize {
     let mut start = start;
-    while start > floor {
+    while start > floor && source.as_bytes()[start - 1] == b'\n' {
         let line_start = source[..start - 1].rfind('\n').map_or(0, |at| at + 1);
         let line = source[line_start..start].trim();
         let about_the_node =
