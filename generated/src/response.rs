@@ -33,9 +33,9 @@ impl<T> SuccessResponse<T> {
 
 /// The rate-limit figures a response carries in its headers.
 ///
-#[doc = "HighLevel limits each app in bursts (`X-RateLimit-Max` requests in every window of\n\
-           `X-RateLimit-Interval-Milliseconds`) and per day (`X-RateLimit-Limit-Daily`), and says\n\
-           what is left of both on every response."]
+/// HighLevel limits each app in bursts (`X-RateLimit-Max` requests in every window of
+/// `X-RateLimit-Interval-Milliseconds`) and per day (`X-RateLimit-Limit-Daily`), and says
+/// what is left of both on every response.
 /// A field is `None` when its header is absent or is not a plain number; reading never fails.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
 #[non_exhaustive]

@@ -1009,3 +1009,65 @@ fn a_token_provider_applies_where_an_alternative_uses_a_bearer_scheme() {
         assert!(!takes(rust_name), "`{rust_name}` has no bearer alternative");
     }
 }
+
+// ---------------------------------------------------------------------------------------
+// Runtime modules
+// ---------------------------------------------------------------------------------------
+
+/// A runtime module in a generated crate is its source as written, comments included, with
+/// only gated nodes cut out and gates taken off or rewritten: every line of it that is not
+/// a gate is a line of the source, in the same order.
+#[test]
+fn runtime_modules_are_their_source_text_with_only_gates_applied() {
+    let files =
+        generator::generate(&main_spec(), &main_settings()).expect("the main spec generates");
+    let runtime = root().join("generator/runtime/src");
+    let mut compared = 0;
+    for file in &files {
+        // The runtime crate's own root is not copied; the crate's `lib.rs` is emitted.
+        let Some(module) = file.path.strip_prefix("src/").filter(|m| *m != "lib.rs") else {
+            continue;
+        };
+        let Ok(source) = std::fs::read_to_string(runtime.join(module)) else {
+            continue; // emitted from the spec, not a runtime module
+        };
+        let source_lines: Vec<&str> = source.lines().collect();
+        let mut next = 0;
+        let body = file
+            .contents
+            .lines()
+            .skip_while(|line| line.starts_with("// @generated") || line.is_empty());
+        let mut in_gate = false;
+        for line in body {
+            // A rewritten gate, possibly over several lines.
+            if line.trim_start().starts_with("#[cfg(") || in_gate {
+                in_gate = !line.trim_end().ends_with(")]");
+                continue;
+            }
+            if let Some(at) = source_lines[next..].iter().position(|c| *c == line) {
+                next += at + 1;
+                continue;
+            }
+            // A `cfg_attr(..., doc = "...")` that holds becomes doc lines.
+            let doc = line.trim_start().strip_prefix("/// ");
+            assert!(
+                doc.is_some_and(|doc| source.contains(doc)),
+                "{}: `{line}` is not a line of the runtime source, in order",
+                file.path
+            );
+        }
+        compared += 1;
+    }
+    assert!(
+        compared >= 5,
+        "only {compared} runtime modules were compared"
+    );
+    let transport = files
+        .iter()
+        .find(|file| file.path == "src/transport.rs")
+        .expect("every crate carries the transport");
+    assert!(
+        transport.contents.contains("    // "),
+        "a comment of the transport's source is in the crate"
+    );
+}

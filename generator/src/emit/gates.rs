@@ -40,8 +40,25 @@ struct GateAttr {
 #[derive(Debug)]
 enum AttrKind {
     Cfg(Predicate),
-    /// The predicate and the text of each attribute it would apply.
-    CfgAttr(Predicate, Vec<String>),
+    /// The predicate and each attribute it would apply.
+    CfgAttr(Predicate, Vec<Applied>),
+}
+
+/// An attribute inside a `cfg_attr`.
+#[derive(Debug)]
+enum Applied {
+    /// `doc = "..."`: its text, written as `///` lines when the gate always holds.
+    Doc { text: String, source: String },
+    /// Any other, as written.
+    Other(String),
+}
+
+impl Applied {
+    fn source(&self) -> &str {
+        match self {
+            Applied::Doc { source, .. } | Applied::Other(source) => source,
+        }
+    }
 }
 
 /// A `cfg` predicate as written.
@@ -153,10 +170,21 @@ impl GateAttr {
         match (&self.kind, condition) {
             (AttrKind::Cfg(_), Condition::Features(features)) => line(&format!("cfg({features})")),
             (AttrKind::Cfg(_), _) => String::new(),
-            (AttrKind::CfgAttr(_, applied), Condition::True) => {
-                applied.iter().map(|meta| line(meta)).collect()
-            }
+            (AttrKind::CfgAttr(_, applied), Condition::True) => applied
+                .iter()
+                .map(|applied| match applied {
+                    Applied::Doc { text, .. } => text
+                        .lines()
+                        .map(|doc| match doc {
+                            "" => format!("{indent}///\n"),
+                            doc => format!("{indent}/// {doc}\n"),
+                        })
+                        .collect(),
+                    Applied::Other(meta) => line(meta),
+                })
+                .collect(),
             (AttrKind::CfgAttr(_, applied), Condition::Features(features)) => {
+                let applied: Vec<&str> = applied.iter().map(Applied::source).collect();
                 line(&format!("cfg_attr({features}, {})", applied.join(", ")))
             }
             (AttrKind::CfgAttr(..), Condition::False) => String::new(),
@@ -397,9 +425,22 @@ impl Collect<'_> {
             let predicate = Predicate::of(list.next()?);
             let applied = list
                 .map(|meta| {
-                    self.source
-                        .get(meta.span().byte_range())
-                        .map(str::to_string)
+                    let source = self.source.get(meta.span().byte_range())?.to_string();
+                    Some(match meta {
+                        syn::Meta::NameValue(syn::MetaNameValue {
+                            path,
+                            value:
+                                syn::Expr::Lit(syn::ExprLit {
+                                    lit: syn::Lit::Str(text),
+                                    ..
+                                }),
+                            ..
+                        }) if path.is_ident("doc") => Applied::Doc {
+                            text: text.value(),
+                            source,
+                        },
+                        _ => Applied::Other(source),
+                    })
                 })
                 .collect::<Option<Vec<_>>>()?;
             AttrKind::CfgAttr(predicate, applied)
@@ -554,6 +595,11 @@ impl E {
 }
 
 #[cfg_attr(feature = "a", derive(Debug))]
+#[cfg_attr(
+    feature = "a",
+    doc = "Said when `a` is on,\n\
+           over two lines."
+)]
 struct S {
     #[cfg(feature = "b")]
     gone: u8,
@@ -598,6 +644,8 @@ impl E {
 }
 
 #[derive(Debug)]
+/// Said when `a` is on,
+/// over two lines.
 struct S {
     kept: u8,
 }
@@ -628,7 +676,12 @@ struct S {
             out.contains(&format!("    #[cfg({tagged})]\n    Dropped,")),
             "{out}"
         );
-        assert!(out.contains("#[derive(Debug)]\nstruct S"), "{out}");
+        assert!(
+            out.contains(
+                "#[derive(Debug)]\n/// Said when `a` is on,\n/// over two lines.\nstruct S"
+            ),
+            "{out}"
+        );
         assert!(!out.contains("mod tests"), "{out}");
         let out = under(
             SOURCE,
@@ -640,7 +693,9 @@ struct S {
             )],
         );
         assert!(
-            out.contains("#[cfg_attr(feature = \"x\", derive(Debug))]\nstruct S"),
+            out.contains(
+                "#[cfg_attr(feature = \"x\", derive(Debug))]\n#[cfg_attr(feature = \"x\", doc = "
+            ),
             "{out}"
         );
     }
