@@ -32,8 +32,9 @@ struct Gated {
 struct GateAttr {
     /// The attribute's text, widened to whole lines where it stands on lines of its own.
     text: Range<usize>,
-    /// The indentation of the line the attribute starts on.
-    indent: usize,
+    /// The indentation of the line the attribute starts on; `None` when something else
+    /// shares its lines, where a replacement stays on the line.
+    indent: Option<usize>,
     kind: AttrKind,
 }
 
@@ -159,7 +160,9 @@ impl GateAttr {
     /// The attribute's replacement under `condition` (a node whose `cfg` fails is cut out
     /// before this is asked).
     fn rewritten(&self, condition: Condition) -> String {
-        let indent = " ".repeat(self.indent);
+        let Some(indent) = self.indent.map(|width| " ".repeat(width)) else {
+            return self.inline(condition);
+        };
         let line = |inner: &str| {
             let one = format!("{indent}#[{inner}]\n");
             if one.len() <= 101 {
@@ -188,6 +191,24 @@ impl GateAttr {
                 line(&format!("cfg_attr({features}, {})", applied.join(", ")))
             }
             (AttrKind::CfgAttr(..), Condition::False) => String::new(),
+        }
+    }
+}
+
+impl GateAttr {
+    /// The replacement of an attribute that shares its line with other code.
+    fn inline(&self, condition: Condition) -> String {
+        match (&self.kind, condition) {
+            (AttrKind::Cfg(_), Condition::Features(features)) => format!("#[cfg({features})] "),
+            (AttrKind::CfgAttr(_, applied), Condition::True) => applied
+                .iter()
+                .map(|applied| format!("#[{}] ", applied.source()))
+                .collect(),
+            (AttrKind::CfgAttr(_, applied), Condition::Features(features)) => {
+                let applied: Vec<&str> = applied.iter().map(Applied::source).collect();
+                format!("#[cfg_attr({features}, {})] ", applied.join(", "))
+            }
+            (AttrKind::Cfg(_) | AttrKind::CfgAttr(..), _) => String::new(),
         }
     }
 }
@@ -449,18 +470,22 @@ impl Collect<'_> {
         let line_start = self.source[..range.start]
             .rfind('\n')
             .map_or(0, |at| at + 1);
+        let text = self.lines(range.clone(), false);
+        let own_lines = text.end > range.end && self.source[..text.end].ends_with('\n');
         Some(GateAttr {
-            indent: self.source[line_start..range.start]
-                .chars()
-                .take_while(|ch| *ch == ' ')
-                .count(),
-            text: self.lines(range, false),
+            indent: own_lines.then(|| {
+                self.source[line_start..range.start]
+                    .chars()
+                    .take_while(|ch| *ch == ' ')
+                    .count()
+            }),
+            text,
             kind,
         })
     }
 
     /// `range` widened to whole lines, with the comma after it when `separated`, where
-    /// nothing else shares those lines; as it is otherwise.
+    /// nothing else shares those lines; otherwise with the comma and the spaces after it.
     fn lines(&self, range: Range<usize>, separated: bool) -> Range<usize> {
         let source = self.source;
         if source.get(range.clone()).is_none() {
@@ -479,7 +504,8 @@ impl Collect<'_> {
         if alone {
             line_start..line_end
         } else {
-            range.start..end
+            // The spaces after it go with it: a replacement brings its own.
+            range.start..end + source[end..].len() - source[end..].trim_start_matches(' ').len()
         }
     }
 }
@@ -716,6 +742,23 @@ struct S {
         );
         assert!(out.lines().all(|line| line.len() <= 100), "{out}");
         syn::parse_file(&out).expect("Rust");
+    }
+
+    #[test]
+    fn gates_that_share_a_line_with_code_are_applied_on_that_line() {
+        let source =
+            "struct S { #[cfg(feature = \"a\")] a: u8, #[cfg(feature = \"b\")] b: u8, c: u8 }\n\
+                      #[cfg_attr(feature = \"a\", derive(Debug))] struct T;\n";
+        let tag = Gate {
+            features: vec!["x".to_string()],
+        };
+        let out = under(source, &[("a", Gate::always()), ("b", tag)]);
+        assert_eq!(
+            out,
+            "struct S { a: u8, #[cfg(feature = \"x\")] b: u8, c: u8 }\n#[derive(Debug)] struct T;\n"
+        );
+        let out = under(source, &[]);
+        assert_eq!(out, "struct S { c: u8 }\nstruct T;\n");
     }
 
     #[test]
