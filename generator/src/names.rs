@@ -68,9 +68,9 @@ const RESERVED_TYPES: &[&str] = &[
 ];
 
 /// What the generated crate itself defines or imports by name, by module. Emit writes
-/// `client.rs`'s imports from [`CLIENT_IMPORTS`] and the crate root's re-exports from
-/// [`ROOT_EXPORTS`]; lowering seeds its namespaces from all of these, so no name from a
-/// spec can collide with a name the generator writes. A test checks the emitted files
+/// `client.rs`'s imports from [`generated::CLIENT_IMPORTS`] and the crate root's
+/// re-exports from [`generated::ROOT_EXPORTS`]; lowering seeds its namespaces from all of
+/// these, so no name from a spec can collide with a name the generator writes. A test checks the emitted files
 /// against these tables.
 pub mod generated {
     /// Types and traits `client.rs` imports: `(name, path)`.

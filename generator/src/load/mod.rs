@@ -3,7 +3,7 @@
 //! without types, and read the result into the typed [`Document`]. Later stages see one
 //! self-contained document.
 //!
-//! One job per module: [`read`] (files, parsing, positions of parse errors), `bundle`
+//! One job per module: `read` (files, parsing, positions of parse errors), `bundle`
 //! (references across files), `checks` (version, local references, operation IDs) and
 //! `read_document` (JSON to [`Document`]).
 //!
