@@ -111,8 +111,8 @@ pub fn compiled_under(source: &str, features: &[&str]) -> Option<String> {
 }
 
 /// Forgets the text remembered from crates generated before (the models printed for
-/// them), so that the next crates cost what they would in a fresh
-/// process: for timing passes over the same files (`cargo xtask bench`).
+/// them), so that the next crates cost what they would in a fresh process: for timing
+/// passes over the same files (`cargo xtask bench`).
 pub fn forget_printed() {
     memo::forget();
 }

@@ -156,12 +156,46 @@ impl AttrKind {
     }
 }
 
+/// What stands in a gate's place: an attribute written here, or one of a `cfg_attr`'s.
+enum Put<'a> {
+    Written(String),
+    Applied(&'a Applied),
+}
+
 impl GateAttr {
-    /// The attribute's replacement under `condition` (a node whose `cfg` fails is cut out
-    /// before this is asked).
+    /// What stands in the attribute's place under `condition` (a node whose `cfg` fails is
+    /// cut out before this is asked); nothing for a gate that always holds.
+    fn put(&self, condition: Condition) -> Vec<Put<'_>> {
+        match (&self.kind, condition) {
+            (AttrKind::Cfg(_), Condition::Features(features)) => {
+                vec![Put::Written(format!("cfg({features})"))]
+            }
+            (AttrKind::CfgAttr(_, applied), Condition::True) => {
+                applied.iter().map(Put::Applied).collect()
+            }
+            (AttrKind::CfgAttr(_, applied), Condition::Features(features)) => {
+                let applied: Vec<&str> = applied.iter().map(Applied::source).collect();
+                vec![Put::Written(format!(
+                    "cfg_attr({features}, {})",
+                    applied.join(", ")
+                ))]
+            }
+            (AttrKind::Cfg(_) | AttrKind::CfgAttr(..), _) => Vec::new(),
+        }
+    }
+
+    /// The text that replaces the attribute: on lines of its own, at its indentation, with
+    /// an applied doc as `///` lines; on the line it shares with other code otherwise.
     fn rewritten(&self, condition: Condition) -> String {
+        let put = self.put(condition);
         let Some(indent) = self.indent.map(|width| " ".repeat(width)) else {
-            return self.inline(condition);
+            return put
+                .iter()
+                .map(|put| match put {
+                    Put::Written(inner) => format!("#[{inner}] "),
+                    Put::Applied(applied) => format!("#[{}] ", applied.source()),
+                })
+                .collect();
         };
         let line = |inner: &str| {
             let one = format!("{indent}#[{inner}]\n");
@@ -170,46 +204,18 @@ impl GateAttr {
             }
             wrapped(&indent, inner)
         };
-        match (&self.kind, condition) {
-            (AttrKind::Cfg(_), Condition::Features(features)) => line(&format!("cfg({features})")),
-            (AttrKind::Cfg(_), _) => String::new(),
-            (AttrKind::CfgAttr(_, applied), Condition::True) => applied
-                .iter()
-                .map(|applied| match applied {
-                    Applied::Doc { text, .. } => text
-                        .lines()
-                        .map(|doc| match doc {
-                            "" => format!("{indent}///\n"),
-                            doc => format!("{indent}/// {doc}\n"),
-                        })
-                        .collect(),
-                    Applied::Other(meta) => line(meta),
-                })
-                .collect(),
-            (AttrKind::CfgAttr(_, applied), Condition::Features(features)) => {
-                let applied: Vec<&str> = applied.iter().map(Applied::source).collect();
-                line(&format!("cfg_attr({features}, {})", applied.join(", ")))
-            }
-            (AttrKind::CfgAttr(..), Condition::False) => String::new(),
-        }
-    }
-}
-
-impl GateAttr {
-    /// The replacement of an attribute that shares its line with other code.
-    fn inline(&self, condition: Condition) -> String {
-        match (&self.kind, condition) {
-            (AttrKind::Cfg(_), Condition::Features(features)) => format!("#[cfg({features})] "),
-            (AttrKind::CfgAttr(_, applied), Condition::True) => applied
-                .iter()
-                .map(|applied| format!("#[{}] ", applied.source()))
-                .collect(),
-            (AttrKind::CfgAttr(_, applied), Condition::Features(features)) => {
-                let applied: Vec<&str> = applied.iter().map(Applied::source).collect();
-                format!("#[cfg_attr({features}, {})] ", applied.join(", "))
-            }
-            (AttrKind::Cfg(_) | AttrKind::CfgAttr(..), _) => String::new(),
-        }
+        put.iter()
+            .map(|put| match put {
+                Put::Written(inner) | Put::Applied(Applied::Other(inner)) => line(inner),
+                Put::Applied(Applied::Doc { text, .. }) => text
+                    .lines()
+                    .map(|doc| match doc {
+                        "" => format!("{indent}///\n"),
+                        doc => format!("{indent}/// {doc}\n"),
+                    })
+                    .collect(),
+            })
+            .collect()
     }
 }
 
@@ -355,12 +361,17 @@ fn condition_text(gate: &Gate) -> String {
     }
 }
 
+/// Where the line that `at` is on starts.
+fn line_start(source: &str, at: usize) -> usize {
+    source[..at].rfind('\n').map_or(0, |newline| newline + 1)
+}
+
 /// Where a cut starting at `start` begins once the `//` comment lines right above the node
 /// (about it, so they go with it) are taken in; never before `floor`.
 fn comments_above(source: &str, floor: usize, start: usize) -> usize {
     let mut start = start;
     while start > floor && source.as_bytes()[start - 1] == b'\n' {
-        let line_start = source[..start - 1].rfind('\n').map_or(0, |at| at + 1);
+        let line_start = line_start(source, start - 1);
         let line = source[line_start..start].trim();
         let about_the_node =
             line.starts_with("//") && !line.starts_with("///") && !line.starts_with("//!");
@@ -467,9 +478,7 @@ impl Collect<'_> {
             AttrKind::CfgAttr(predicate, applied)
         };
         let range = attr.span().byte_range();
-        let line_start = self.source[..range.start]
-            .rfind('\n')
-            .map_or(0, |at| at + 1);
+        let line_start = line_start(self.source, range.start);
         let text = self.lines(range.clone(), false);
         let own_lines = text.end > range.end && self.source[..text.end].ends_with('\n');
         Some(GateAttr {
@@ -491,7 +500,7 @@ impl Collect<'_> {
         if source.get(range.clone()).is_none() {
             return range;
         }
-        let line_start = source[..range.start].rfind('\n').map_or(0, |at| at + 1);
+        let line_start = line_start(source, range.start);
         let mut end = range.end;
         if separated && source[end..].starts_with(',') {
             end += 1;
