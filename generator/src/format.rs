@@ -1,5 +1,5 @@
-//! Stage 4, format: parse emitted tokens with `syn` (a failure is a generator bug, reported
-//! with the offending file), print them with prettyplease, and put the header on top.
+//! Stage 4, format: print emitted tokens as prettyplease does (a failure to parse is a
+//! generator bug, reported with the offending file), and put the header on top.
 //! prettyplease, not rustfmt: its output does not change with the toolchain, so
 //! `codegen --check` does not flap.
 
@@ -36,20 +36,10 @@ pub fn format(emitted: Vec<Emitted>, settings: &Settings) -> Result<Vec<Generate
     Ok(files)
 }
 
-/// The tokens are not kept for the message: a second owner of them would make syn copy
-/// every token before parsing.
-fn parse(path: &str, tokens: proc_macro2::TokenStream) -> Result<syn::File, Error> {
-    syn::parse2::<syn::File>(tokens).map_err(|err| Error::Internal {
-        file: path.to_string(),
-        message: format!("emitted tokens do not parse: {err}"),
-    })
-}
-
-/// The parts one after the other, each item of a part under the part's `cfg` attribute.
-/// The tokens are parsed as they are: printing them to text and parsing that again would
-/// cost about as much as everything else emit and format do.
-/// Each part is printed alone (prettyplease prints the items of a file one after another,
-/// so the text is the same), and a model's text is remembered for the next crate.
+/// The parts one after the other, each item of a part under the part's `cfg` attribute,
+/// printed through [`crate::layout`] (prettyplease's text, mostly without parsing). Each
+/// part is printed alone (prettyplease prints the items of a file one after another, so
+/// the text is the same), and a model's text is remembered for the next crate.
 fn gated_file(path: &str, parts: Vec<Part>, settings: &Settings) -> Result<GeneratedFile, Error> {
     let mut text = String::new();
     for part in parts {
@@ -57,16 +47,12 @@ fn gated_file(path: &str, parts: Vec<Part>, settings: &Settings) -> Result<Gener
             text.push_str(printed);
             continue;
         }
-        let mut syntax = parse(path, part.items)?;
-        if !part.gate.is_empty() {
-            let gate = parse_outer(path, part.gate)?;
-            for item in &mut syntax.items {
-                if let Some(attrs) = crate::syntax::item_attrs(item) {
-                    attrs.splice(0..0, gate.iter().cloned());
-                }
-            }
-        }
-        let printed: std::sync::Arc<str> = prettyplease::unparse(&syntax).into();
+        let printed: std::sync::Arc<str> = crate::layout::print(&part.gate, part.items)
+            .map_err(|err| Error::Internal {
+                file: path.to_string(),
+                message: format!("emitted tokens do not parse: {err}"),
+            })?
+            .into();
         text.push_str(&printed);
         if let Some(model) = part.model {
             crate::memo::remember_model(model, printed);
@@ -79,11 +65,33 @@ fn gated_file(path: &str, parts: Vec<Part>, settings: &Settings) -> Result<Gener
     })
 }
 
-fn parse_outer(path: &str, tokens: proc_macro2::TokenStream) -> Result<Vec<syn::Attribute>, Error> {
-    syn::parse::Parser::parse2(syn::Attribute::parse_outer, tokens).map_err(|err| Error::Internal {
-        file: path.to_string(),
-        message: format!("an emitted attribute does not parse: {err}"),
-    })
+/// See [`crate::layout_mismatches`].
+pub fn mismatches(emitted: Vec<Emitted>) -> Result<Vec<crate::LayoutMismatch>, Error> {
+    let mut found = Vec::new();
+    for file in emitted {
+        let (path, parts) = match file {
+            Emitted::Rust { path, tokens } => (path, vec![Part::new(&Gate::always(), tokens)]),
+            Emitted::Gated { path, parts } => (path, parts),
+            Emitted::Module { .. } | Emitted::Toml { .. } => continue,
+        };
+        for part in parts.into_iter().filter(|part| part.printed.is_none()) {
+            let internal = |err: syn::Error| Error::Internal {
+                file: path.to_string(),
+                message: format!("emitted tokens do not parse: {err}"),
+            };
+            let prettyplease =
+                crate::layout::print_plainly(&part.gate, part.items.clone()).map_err(internal)?;
+            let layouts = crate::layout::print(&part.gate, part.items).map_err(internal)?;
+            if layouts != prettyplease {
+                found.push(crate::LayoutMismatch {
+                    file: path.to_string(),
+                    layouts,
+                    prettyplease,
+                });
+            }
+        }
+    }
+    Ok(found)
 }
 
 /// Puts a blank line between items, as a person would; prettyplease packs them together.

@@ -4,7 +4,7 @@
 //! [`load`] (read, resolve `$ref`s across files, to a [`document::Document`]) → [`lower`]
 //! (to the [`ir`], deciding everything; what a schema means comes from [`shape`]) → `emit`
 //! (`quote!`; the runtime modules are their source text with the crate's gates applied) →
-//! `format` (prettyplease). The library returns files as data; writing them is the
+//! `format` (prettyplease's text, mostly through layouts it printed for pieces of the same shape). The library returns files as data; writing them is the
 //! caller's job (see the `xtask` crate).
 //!
 //! ```no_run
@@ -21,6 +21,7 @@ mod emit;
 mod error;
 mod format;
 pub mod ir;
+mod layout;
 pub mod lint;
 pub mod load;
 pub mod lower;
@@ -115,4 +116,25 @@ pub fn compiled_under(source: &str, features: &[&str]) -> Option<String> {
 /// passes over the same files (`cargo xtask bench`).
 pub fn forget_printed() {
     memo::forget();
+    layout::forget();
+}
+
+/// One emitted part that the two printers of [`layout_mismatches`] print differently.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LayoutMismatch {
+    /// The generated file the part is in, e.g. `src/models.rs`.
+    pub file: String,
+    /// The part as [`generate`] prints it, from layouts.
+    pub layouts: String,
+    /// The part as prettyplease prints it.
+    pub prettyplease: String,
+}
+
+/// Prints each emitted part of the crate for `api` twice, as [`generate`] does (filling
+/// in layouts prettyplease printed for parts of the same shape) and by parsing it and
+/// handing it to prettyplease, and returns the parts where the texts differ. Parts whose
+/// text was remembered from a crate before are not printed again; call [`forget_printed`]
+/// first to print every part.
+pub fn layout_mismatches(api: &ir::Api, settings: &Settings) -> Result<Vec<LayoutMismatch>, Error> {
+    format::mismatches(emit::emit(api, settings))
 }

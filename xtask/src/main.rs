@@ -4,6 +4,8 @@
 mod bench;
 mod bench_builds;
 mod corpus;
+#[cfg(test)]
+mod layout_oracle;
 mod parallel;
 mod write;
 

@@ -1,0 +1,730 @@
+//! Printing emitted items without parsing most of them. Emitted code repeats a few
+//! shapes (a setter, a field with its serde attribute, an enum's `as_str`) that differ in
+//! names, strings and docs only. An item's *skeleton* is its tokens with every name made
+//! `x` (`xxxxx` when longer than four characters, a length prettyplease tells apart),
+//! every string `""` and every doc comment empty. prettyplease prints the skeleton once;
+//! that *layout* is kept, and the item's own names, strings and docs are written into it.
+//!
+//! The result is prettyplease's text whenever every filled line still fits where the
+//! layout's line did: a placeholder is never longer than what replaces it, so a line that
+//! fits filled fitted empty, and every break prettyplease took for the skeleton it takes
+//! for the item. Its one rule that is not about lines fitting (a struct literal wider than
+//! 34 columns is never kept on one line) is checked too. An item that fails either check,
+//! or holds a token the skeleton cannot stand for, goes through syn and prettyplease.
+//! `xtask`'s `layouts_print_what_prettyplease_prints` holds the two ways to the same text
+//! over the corpora.
+//!
+//! Impls, structs, enums and functions are split: the header, and each impl item, field,
+//! variant or statement inside one-element wrappers (`impl w { fn w() { .. } }` around a
+//! statement of a method), get layouts of their own. prettyplease prints each of them on
+//! lines of its own at the same indentation, whatever comes before or after, so their
+//! skeletons repeat far more often than whole items do. A piece that no layout can print
+//! is remembered by its text, since emitted code repeats statements word for word.
+
+use std::collections::HashMap;
+use std::fmt::Write as _;
+use std::sync::{Arc, LazyLock, Mutex, MutexGuard};
+
+use proc_macro2::{Delimiter, Group, Punct, Spacing, TokenStream, TokenTree};
+
+/// prettyplease's margin, and the least room it leaves after deep indentation.
+const MARGIN: usize = 89;
+const MIN_SPACE: usize = 60;
+/// prettyplease breaks a struct literal wider than this over lines.
+const FLAT_STRUCT_LITERAL: usize = 34;
+/// Names up to this long are "short" to prettyplease (it lays out `a.b()` differently).
+const SHORT_NAME: usize = 4;
+
+/// The text of `items`, each under the attributes in `gate`, as prettyplease prints them.
+/// `Err` when the tokens do not parse, a generator bug.
+pub fn print(gate: &TokenStream, items: TokenStream) -> syn::Result<String> {
+    let gate: Vec<TokenTree> = gate.clone().into_iter().collect();
+    let mut text = String::new();
+    for item in split_items(items.into_iter().collect()) {
+        let mut tokens = gate.clone();
+        tokens.extend(item);
+        print_piece(&Wrapper::default(), tokens, &mut text)?;
+    }
+    Ok(text)
+}
+
+/// What prettyplease alone prints for `items` under `gate`: the reference [`print`] is held
+/// to.
+pub fn print_plainly(gate: &TokenStream, items: TokenStream) -> syn::Result<String> {
+    let mut file: syn::File = syn::parse2(items)?;
+    if !gate.is_empty() {
+        let gate = syn::parse::Parser::parse2(syn::Attribute::parse_outer, gate.clone())?;
+        for item in &mut file.items {
+            if let Some(attrs) = crate::syntax::item_attrs(item) {
+                attrs.splice(0..0, gate.iter().cloned());
+            }
+        }
+    }
+    Ok(prettyplease::unparse(&file))
+}
+
+/// A body whose elements get layouts of their own.
+#[derive(Clone, Copy)]
+enum Body {
+    Impl,
+    Struct,
+    Enum,
+    /// A function's body, whose elements are statements.
+    Fn,
+}
+
+impl Body {
+    /// How a wrapper of one element starts.
+    fn open(self) -> &'static str {
+        match self {
+            Body::Impl => "impl w {",
+            Body::Struct => "struct w {",
+            Body::Enum => "enum w {",
+            Body::Fn => "fn w() {",
+        }
+    }
+
+    /// An element that stands for any, so that a header is printed above a body that is
+    /// not empty (prettyplease prints `{}` for an empty one), and how it is printed.
+    fn dummy(self) -> &'static str {
+        match self {
+            Body::Impl => "fn w() {}",
+            Body::Struct => "w: w,",
+            Body::Enum => "W,",
+            Body::Fn => "w;",
+        }
+    }
+}
+
+/// The items around a piece printed apart from its item, which put it at the indentation
+/// it has there: `impl w { fn w() {` around a statement of a method. Their lines are cut
+/// off the printed text.
+#[derive(Default)]
+struct Wrapper {
+    open: String,
+    close: String,
+    depth: usize,
+}
+
+impl Wrapper {
+    fn inside(&self, body: Body) -> Wrapper {
+        Wrapper {
+            open: format!("{}{} ", self.open, body.open()),
+            close: format!("}} {}", self.close),
+            depth: self.depth + 1,
+        }
+    }
+
+    /// The printed text of the piece alone; `None` when it is not inside the wrapper's
+    /// lines.
+    fn cut<'a>(&self, text: &'a str) -> Option<&'a str> {
+        let mut start = 0;
+        for _ in 0..self.depth {
+            start += text[start..].find('\n')? + 1;
+        }
+        let mut end = text.len();
+        for _ in 0..self.depth {
+            end = text[..end.checked_sub(1)?]
+                .rfind('\n')
+                .map_or(0, |at| at + 1);
+        }
+        text.get(start..end.max(start))
+    }
+}
+
+/// Prints an item, or an element of a body inside `wrapper`: a leaf through its layout,
+/// a body's header and elements one by one.
+fn print_piece(wrapper: &Wrapper, mut tokens: Vec<TokenTree>, out: &mut String) -> syn::Result<()> {
+    let Some(body) = split_body(&tokens) else {
+        return print_leaf(wrapper, tokens, out);
+    };
+    let Some(TokenTree::Group(group)) = tokens.pop() else {
+        unreachable!("split_body looks at a brace group last");
+    };
+    let stream = group.stream();
+    drop(group);
+    let dummy: TokenStream = body
+        .dummy()
+        .parse()
+        .map_err(|_| bug("a dummy does not lex"))?;
+    tokens.push(TokenTree::Group(Group::new(Delimiter::Brace, dummy)));
+    let mut header = String::new();
+    print_leaf(wrapper, tokens, &mut header)?;
+    let indent = " ".repeat(4 * wrapper.depth);
+    let tail = format!("{indent}    {}\n{indent}}}\n", body.dummy());
+    let open = header
+        .strip_suffix(&tail)
+        .filter(|open| open.ends_with("{\n"))
+        .ok_or_else(|| bug("a header is not printed above its body"))?;
+    out.push_str(open);
+    let inside = wrapper.inside(body);
+    for element in split_elements(body, stream.into_iter().collect()) {
+        print_piece(&inside, element, out)?;
+    }
+    out.push_str(&indent);
+    out.push_str("}\n");
+    Ok(())
+}
+
+/// Prints a piece through its layout, or through syn and prettyplease when the layout
+/// cannot be filled in.
+fn print_leaf(wrapper: &Wrapper, tokens: Vec<TokenTree>, out: &mut String) -> syn::Result<()> {
+    let mut skeleton = Skeleton::default();
+    skeleton.key.push_str(&wrapper.open);
+    skeleton.real.push_str(&wrapper.open);
+    skeleton.walk(tokens, false);
+    skeleton.key.push_str(&wrapper.close);
+    skeleton.real.push_str(&wrapper.close);
+    let filled = if skeleton.unsupported {
+        None
+    } else {
+        layout(&skeleton.key).and_then(|layout| fill(&layout, &skeleton))
+    };
+    let remembered;
+    let text = match &filled {
+        Some(text) => text.as_str(),
+        None => {
+            remembered = printed(&skeleton.real)?;
+            &*remembered
+        }
+    };
+    let piece = wrapper
+        .cut(text)
+        .ok_or_else(|| bug("a piece is not printed inside its wrapper"))?;
+    out.push_str(piece);
+    Ok(())
+}
+
+fn bug(message: &str) -> syn::Error {
+    syn::Error::new(proc_macro2::Span::call_site(), message)
+}
+
+type Remembered<V> = LazyLock<Mutex<HashMap<String, V>>>;
+
+/// The layouts printed so far, by skeleton; `None` for a skeleton that does not parse.
+static LAYOUTS: Remembered<Option<Arc<str>>> = LazyLock::new(Mutex::default);
+
+/// Pieces that no layout could print, by their text: emitted code repeats statements
+/// word for word (the same header on every request) that are too long for their layout.
+static PRINTED: Remembered<Arc<str>> = LazyLock::new(Mutex::default);
+
+/// A thread that panicked while holding the lock left the map whole: every insert is one
+/// call.
+fn lock<V>(map: &'static Remembered<V>) -> MutexGuard<'static, HashMap<String, V>> {
+    map.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+}
+
+fn layout(key: &str) -> Option<Arc<str>> {
+    if let Some(layout) = lock(&LAYOUTS).get(key) {
+        return layout.clone();
+    }
+    // Printed outside the lock: two threads may both print a new skeleton, alike.
+    let layout: Option<Arc<str>> = syn::parse_str::<syn::File>(key)
+        .ok()
+        .map(|file| prettyplease::unparse(&file).into());
+    lock(&LAYOUTS).insert(key.to_string(), layout.clone());
+    layout
+}
+
+fn printed(real: &str) -> syn::Result<Arc<str>> {
+    if let Some(text) = lock(&PRINTED).get(real) {
+        return Ok(text.clone());
+    }
+    let text: Arc<str> = prettyplease::unparse(&syn::parse_str::<syn::File>(real)?).into();
+    lock(&PRINTED).insert(real.to_string(), text.clone());
+    Ok(text)
+}
+
+/// Forgets every layout and every piece printed.
+pub fn forget() {
+    lock(&LAYOUTS).clear();
+    lock(&PRINTED).clear();
+}
+
+/// Top-level items, or an impl's: each ends at a `;` or a brace group that no `;`
+/// follows. Inner attributes at the start are a piece of their own.
+fn split_items(tokens: Vec<TokenTree>) -> Vec<Vec<TokenTree>> {
+    let mut items = Vec::new();
+    let mut current = Vec::new();
+    let mut tokens = tokens.into_iter().peekable();
+    while let Some(token) = tokens.next() {
+        let ends = match &token {
+            TokenTree::Punct(punct) => punct.as_char() == ';',
+            TokenTree::Group(group) => match group.delimiter() {
+                Delimiter::Brace => {
+                    !matches!(tokens.peek(), Some(TokenTree::Punct(p)) if p.as_char() == ';')
+                }
+                Delimiter::Bracket => {
+                    is_punct(current.first(), '#')
+                        && is_punct(current.get(1), '!')
+                        && current.len() == 2
+                }
+                _ => false,
+            },
+            _ => false,
+        };
+        current.push(token);
+        if ends {
+            items.push(std::mem::take(&mut current));
+        }
+    }
+    if !current.is_empty() {
+        items.push(current);
+    }
+    items
+}
+
+fn is_punct(token: Option<&TokenTree>, ch: char) -> bool {
+    matches!(token, Some(TokenTree::Punct(punct)) if punct.as_char() == ch)
+}
+
+fn is_ident(token: Option<&TokenTree>, name: &str) -> bool {
+    matches!(token, Some(TokenTree::Ident(ident)) if ident == name)
+}
+
+/// The kind of an impl, struct, enum or function whose body has elements; `None` for
+/// other items.
+fn split_body(item: &[TokenTree]) -> Option<Body> {
+    match item.last() {
+        Some(TokenTree::Group(group))
+            if group.delimiter() == Delimiter::Brace && !group.stream().is_empty() => {}
+        _ => return None,
+    }
+    let mut at = 0;
+    // Outer attributes.
+    while is_punct(item.get(at), '#') {
+        match item.get(at + 1) {
+            Some(TokenTree::Group(group)) if group.delimiter() == Delimiter::Bracket => at += 2,
+            _ => return None,
+        }
+    }
+    if is_ident(item.get(at), "pub") {
+        at += 1;
+        if matches!(item.get(at), Some(TokenTree::Group(group)) if group.delimiter() == Delimiter::Parenthesis)
+        {
+            at += 1;
+        }
+    }
+    while ["const", "async", "unsafe"]
+        .iter()
+        .any(|word| is_ident(item.get(at), word))
+    {
+        at += 1;
+    }
+    match item.get(at) {
+        Some(TokenTree::Ident(ident)) if ident == "fn" => Some(Body::Fn),
+        Some(TokenTree::Ident(ident)) if ident == "impl" => Some(Body::Impl),
+        Some(TokenTree::Ident(ident)) if ident == "struct" => Some(Body::Struct),
+        Some(TokenTree::Ident(ident)) if ident == "enum" => Some(Body::Enum),
+        _ => None,
+    }
+}
+
+/// An impl's items, or a struct's fields or an enum's variants, each with its comma.
+/// A comma inside `<...>` does not end a field; were an element cut too late (after two
+/// fields), the wrapper would print both, as the item does.
+fn split_elements(body: Body, tokens: Vec<TokenTree>) -> Vec<Vec<TokenTree>> {
+    match body {
+        Body::Impl => return split_items(tokens),
+        Body::Fn => return split_statements(tokens),
+        Body::Struct | Body::Enum => {}
+    }
+    let mut elements = Vec::new();
+    let mut current: Vec<TokenTree> = Vec::new();
+    let mut depth = 0usize;
+    for token in tokens {
+        let mut ends = false;
+        if let TokenTree::Punct(punct) = &token {
+            let arrow = matches!(current.last(), Some(TokenTree::Punct(before))
+                if before.spacing() == Spacing::Joint && matches!(before.as_char(), '-' | '='));
+            match punct.as_char() {
+                '<' => depth += 1,
+                '>' if !arrow => depth = depth.saturating_sub(1),
+                ',' => ends = depth == 0,
+                _ => {}
+            }
+        }
+        current.push(token);
+        if ends {
+            elements.push(std::mem::take(&mut current));
+        }
+    }
+    if !current.is_empty() {
+        current.push(TokenTree::Punct(Punct::new(',', Spacing::Alone)));
+        elements.push(current);
+    }
+    elements
+}
+
+/// A function body's statements: each ends at a `;`, or at a brace group (`if`, `match`,
+/// a block) that no `else`, `as` or operator continues. Cut too late (two statements in
+/// one piece), the wrapper prints both, as the body does.
+fn split_statements(tokens: Vec<TokenTree>) -> Vec<Vec<TokenTree>> {
+    let mut statements = Vec::new();
+    let mut current = Vec::new();
+    let mut tokens = tokens.into_iter().peekable();
+    while let Some(token) = tokens.next() {
+        let ends = match &token {
+            TokenTree::Punct(punct) => punct.as_char() == ';',
+            TokenTree::Group(group) if group.delimiter() == Delimiter::Brace => match tokens.peek()
+            {
+                Some(TokenTree::Punct(_)) => false,
+                Some(TokenTree::Ident(next)) => next != "else" && next != "as",
+                _ => true,
+            },
+            _ => false,
+        };
+        current.push(token);
+        if ends {
+            statements.push(std::mem::take(&mut current));
+        }
+    }
+    if !current.is_empty() {
+        statements.push(current);
+    }
+    statements
+}
+
+/// What a placeholder stands for: a range of [`Skeleton::real`] (or of `docs`, for a doc
+/// comment's text).
+enum Slot {
+    Name {
+        long: bool,
+        start: usize,
+        end: usize,
+    },
+    Str {
+        start: usize,
+        end: usize,
+    },
+    Doc {
+        start: usize,
+        end: usize,
+    },
+}
+
+/// An item as its skeleton's text (`key`), as its own text (`real`, for syn when the
+/// layout cannot be used), and the placeholders' contents in order.
+#[derive(Default)]
+struct Skeleton {
+    key: String,
+    real: String,
+    docs: String,
+    slots: Vec<Slot>,
+    /// A token no placeholder stands for (a char or byte literal, a doc comment that
+    /// prettyplease prints as a block, an invisible group).
+    unsupported: bool,
+}
+
+impl Skeleton {
+    /// `attribute`: the tokens are an attribute's, whose first name (its path) prettyplease
+    /// looks at.
+    fn walk(&mut self, tokens: Vec<TokenTree>, attribute: bool) {
+        let mut tokens = tokens.into_iter().peekable();
+        let mut first = attribute;
+        let mut after_hash = false;
+        while let Some(token) = tokens.next() {
+            let attribute_next = std::mem::take(&mut after_hash);
+            match token {
+                TokenTree::Ident(ident) => {
+                    let start = self.real.len();
+                    let _ = write!(self.real, "{ident}");
+                    let end = self.real.len();
+                    let name = &self.real[start..end];
+                    // prettyplease knows the standard macros by name.
+                    let macro_name = matches!(tokens.peek(), Some(TokenTree::Punct(p))
+                        if p.as_char() == '!' && p.spacing() == Spacing::Alone);
+                    if first || macro_name || is_keyword(name) {
+                        self.key.push_str(name);
+                    } else {
+                        let long = end - start > SHORT_NAME;
+                        self.key.push_str(if long { "xxxxx" } else { "x" });
+                        self.slots.push(Slot::Name { long, start, end });
+                    }
+                    self.space();
+                }
+                TokenTree::Punct(punct) => {
+                    let ch = punct.as_char();
+                    self.key.push(ch);
+                    self.real.push(ch);
+                    if punct.spacing() == Spacing::Alone {
+                        self.space();
+                    }
+                    after_hash = ch == '#' || (ch == '!' && attribute_next);
+                }
+                TokenTree::Literal(literal) => {
+                    let start = self.real.len();
+                    let _ = write!(self.real, "{literal}");
+                    let end = self.real.len();
+                    let repr = &self.real[start..end];
+                    if repr.starts_with('"') && !repr.contains('\n') {
+                        self.key.push_str("\"\"");
+                        self.slots.push(Slot::Str { start, end });
+                    } else {
+                        self.unsupported |= !repr.starts_with(|ch: char| ch.is_ascii_digit());
+                        self.key.push_str(repr);
+                    }
+                    self.space();
+                }
+                TokenTree::Group(group) => {
+                    let delimiter = group.delimiter();
+                    let stream = group.stream();
+                    drop(group);
+                    let inner: Vec<TokenTree> = stream.into_iter().collect();
+                    let attribute = attribute_next && delimiter == Delimiter::Bracket;
+                    if attribute && self.doc(&inner) {
+                        first = false;
+                        continue;
+                    }
+                    let (open, close) = match delimiter {
+                        Delimiter::Parenthesis => ("(", ")"),
+                        Delimiter::Bracket => ("[", "]"),
+                        Delimiter::Brace => ("{", "}"),
+                        Delimiter::None => {
+                            self.unsupported = true;
+                            ("", "")
+                        }
+                    };
+                    self.key.push_str(open);
+                    self.real.push_str(open);
+                    self.walk(inner, attribute);
+                    self.key.push_str(close);
+                    self.real.push_str(close);
+                    self.space();
+                }
+            }
+            first = false;
+        }
+    }
+
+    fn space(&mut self) {
+        self.key.push(' ');
+        self.real.push(' ');
+    }
+
+    /// Takes `doc = "..."`, the inside of a doc comment's attribute, when prettyplease
+    /// prints it as one `///` (or `//!`) line.
+    fn doc(&mut self, inner: &[TokenTree]) -> bool {
+        let [TokenTree::Ident(name), TokenTree::Punct(eq), TokenTree::Literal(literal)] = inner
+        else {
+            return false;
+        };
+        if name != "doc" || eq.as_char() != '=' {
+            return false;
+        }
+        let syn::Lit::Str(value) = syn::Lit::new(literal.clone()) else {
+            return false;
+        };
+        let value = value.value();
+        if value.contains(['\n', '\r']) || value.starts_with('/') {
+            self.unsupported = true;
+            return false;
+        }
+        let start = self.docs.len();
+        self.docs.push_str(value.trim_end_matches(' '));
+        self.slots.push(Slot::Doc {
+            start,
+            end: self.docs.len(),
+        });
+        self.key.push_str("[doc = \"\"] ");
+        let _ = write!(self.real, "[doc = {literal}] ");
+        true
+    }
+}
+
+/// Names prettyplease, or syn's parse of the skeleton, tells apart from any other.
+fn is_keyword(name: &str) -> bool {
+    matches!(
+        name,
+        "_" | "as"
+            | "async"
+            | "auto"
+            | "await"
+            | "box"
+            | "break"
+            | "const"
+            | "continue"
+            | "crate"
+            | "default"
+            | "do"
+            | "dyn"
+            | "else"
+            | "enum"
+            | "extern"
+            | "false"
+            | "fn"
+            | "for"
+            | "gen"
+            | "if"
+            | "impl"
+            | "in"
+            | "let"
+            | "loop"
+            | "macro"
+            | "macro_rules"
+            | "match"
+            | "mod"
+            | "move"
+            | "mut"
+            | "pub"
+            | "raw"
+            | "ref"
+            | "return"
+            | "safe"
+            | "self"
+            | "Self"
+            | "static"
+            | "struct"
+            | "super"
+            | "trait"
+            | "true"
+            | "try"
+            | "type"
+            | "union"
+            | "unsafe"
+            | "use"
+            | "where"
+            | "while"
+            | "yield"
+            | "abstract"
+            | "become"
+            | "final"
+            | "override"
+            | "priv"
+            | "typeof"
+            | "unsized"
+            | "virtual"
+    )
+}
+
+/// The layout with the skeleton's placeholders replaced by what they stand for; `None`
+/// where the text might not be prettyplease's (a filled line too long, placeholders and
+/// slots out of step).
+fn fill(layout: &str, skeleton: &Skeleton) -> Option<String> {
+    let mut out = String::with_capacity(layout.len() + skeleton.real.len());
+    let mut slots = skeleton.slots.iter();
+    let mut strings = Vec::new();
+    for line in layout.lines() {
+        let content = line.trim_start_matches(' ');
+        let indent = line.len() - content.len();
+        if content == "///" || content == "//!" {
+            let Some(Slot::Doc { start, end }) = slots.next() else {
+                return None;
+            };
+            out.push_str(line);
+            out.push_str(&skeleton.docs[*start..*end]);
+            out.push('\n');
+            continue;
+        }
+        let line_start = out.len();
+        out.push_str(&line[..indent]);
+        strings.clear();
+        let mut filled = false;
+        let bytes = content.as_bytes();
+        let mut at = 0;
+        while at < bytes.len() {
+            let byte = bytes[at];
+            let run = |at: usize| {
+                at + bytes[at..]
+                    .iter()
+                    .position(|b| !(b.is_ascii_alphanumeric() || *b == b'_'))
+                    .unwrap_or(bytes.len() - at)
+            };
+            if byte == b'"' {
+                if bytes.get(at + 1) != Some(&b'"') {
+                    return None;
+                }
+                let Some(Slot::Str { start, end }) = slots.next() else {
+                    return None;
+                };
+                strings.push(out.len() - line_start..out.len() - line_start + end - start);
+                out.push_str(&skeleton.real[*start..*end]);
+                filled = true;
+                at += 2;
+            } else if byte.is_ascii_alphabetic() || byte == b'_' {
+                let end = run(at);
+                let word = &content[at..end];
+                if word == "x" || word == "xxxxx" {
+                    let Some(Slot::Name { long, start, end }) = slots.next() else {
+                        return None;
+                    };
+                    if *long != (word.len() > 1) {
+                        return None;
+                    }
+                    out.push_str(&skeleton.real[*start..*end]);
+                    filled = true;
+                } else {
+                    out.push_str(word);
+                }
+                at = end;
+            } else if byte.is_ascii_digit() {
+                let mut end = run(at);
+                while bytes.get(end) == Some(&b'.')
+                    && bytes.get(end + 1).is_some_and(u8::is_ascii_digit)
+                {
+                    end = run(end + 1);
+                }
+                out.push_str(&content[at..end]);
+                at = end;
+            } else if byte.is_ascii() {
+                out.push(char::from(byte));
+                at += 1;
+            } else {
+                return None;
+            }
+        }
+        if filled && !fits(&out[line_start..], indent, &strings) {
+            return None;
+        }
+        out.push('\n');
+    }
+    slots.next().is_none().then_some(out)
+}
+
+/// Whether prettyplease would print a filled line as it is: no longer than the room it
+/// leaves at this indentation, and no struct literal on it wider than it keeps flat.
+/// `strings` are the ranges of string literals, whose braces are text.
+fn fits(line: &str, indent: usize, strings: &[std::ops::Range<usize>]) -> bool {
+    if line.len() > MARGIN.max(indent + MIN_SPACE) {
+        return false;
+    }
+    // At the top level, braces on one line are an item's empty body, unless they follow
+    // the `=` of a `const` or `static`.
+    if indent == 0 && !line.contains(" = ") {
+        return true;
+    }
+    let bytes = line.as_bytes();
+    let mut opens = Vec::new();
+    let mut at = 0;
+    while at < bytes.len() {
+        if let Some(string) = strings.iter().find(|string| string.start == at) {
+            at = string.end;
+            continue;
+        }
+        match bytes[at] {
+            b'{' => opens.push(at),
+            b'}' => {
+                // A `use` group (`a::{b, c}`) is not a struct literal.
+                let literal = opens.pop().filter(|open| !line[..*open].ends_with("::"));
+                if let Some(open) = literal {
+                    let mut start = open;
+                    while start > 0 && bytes[start - 1] == b' ' {
+                        start -= 1;
+                    }
+                    while start > 0
+                        && (bytes[start - 1].is_ascii_alphanumeric()
+                            || matches!(bytes[start - 1], b'_' | b':'))
+                    {
+                        start -= 1;
+                    }
+                    if at + 1 - start >= FLAT_STRUCT_LITERAL {
+                        return false;
+                    }
+                }
+            }
+            _ => {}
+        }
+        at += 1;
+    }
+    true
+}
