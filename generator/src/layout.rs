@@ -23,6 +23,7 @@
 
 use std::collections::HashMap;
 use std::fmt::Write as _;
+use std::ops::Range;
 use std::sync::{Arc, LazyLock, Mutex, MutexGuard};
 
 use proc_macro2::{Delimiter, Group, Punct, Spacing, TokenStream, TokenTree};
@@ -171,10 +172,8 @@ fn print_piece(wrapper: &Wrapper, mut tokens: Vec<TokenTree>, out: &mut String) 
 fn print_leaf(wrapper: &Wrapper, tokens: Vec<TokenTree>, out: &mut String) -> syn::Result<()> {
     let mut skeleton = Skeleton::default();
     skeleton.key.push_str(&wrapper.open);
-    skeleton.real.push_str(&wrapper.open);
-    skeleton.walk(tokens, false);
+    skeleton.walk(tokens.into_iter(), false);
     skeleton.key.push_str(&wrapper.close);
-    skeleton.real.push_str(&wrapper.close);
     let filled = if skeleton.unsupported {
         None
     } else {
@@ -184,7 +183,10 @@ fn print_leaf(wrapper: &Wrapper, tokens: Vec<TokenTree>, out: &mut String) -> sy
     let text = match &filled {
         Some(text) => text.as_str(),
         None => {
-            remembered = printed(&skeleton.real)?;
+            let real = skeleton
+                .real()
+                .ok_or_else(|| bug("a skeleton's placeholders and slots are out of step"))?;
+            remembered = printed(&real)?;
             &*remembered
         }
     };
@@ -385,97 +387,95 @@ fn split_statements(tokens: Vec<TokenTree>) -> Vec<Vec<TokenTree>> {
     statements
 }
 
-/// What a placeholder stands for: a range of [`Skeleton::real`] (or of `docs`, for a doc
-/// comment's text).
+/// What a placeholder stands for: a range of [`Skeleton::text`], and for a doc comment
+/// also the range of its text in `docs`.
 enum Slot {
     Name {
         long: bool,
-        start: usize,
-        end: usize,
+        text: Range<usize>,
     },
     Str {
-        start: usize,
-        end: usize,
+        text: Range<usize>,
     },
     Doc {
-        start: usize,
-        end: usize,
+        text: Range<usize>,
+        doc: Range<usize>,
     },
 }
 
-/// An item as its skeleton's text (`key`), as its own text (`real`, for syn when the
-/// layout cannot be used), and the placeholders' contents in order.
+/// An item as its skeleton's text (`key`), and what the placeholders stand for, in order.
 #[derive(Default)]
 struct Skeleton {
     key: String,
-    real: String,
+    /// The names and literals the placeholders stand for, one after another.
+    text: String,
+    /// The text of doc comments as prettyplease prints it.
     docs: String,
     slots: Vec<Slot>,
-    /// A token no placeholder stands for (a char or byte literal, a doc comment that
-    /// prettyplease prints as a block, an invisible group).
+    /// A token no placeholder stands for in a layout (a char or byte literal, a doc
+    /// comment that prettyplease prints as a block, an invisible group): the piece is
+    /// printed from its own text.
     unsupported: bool,
 }
 
 impl Skeleton {
     /// `attribute`: the tokens are an attribute's, whose first name (its path) prettyplease
     /// looks at.
-    fn walk(&mut self, tokens: Vec<TokenTree>, attribute: bool) {
-        let mut tokens = tokens.into_iter().peekable();
+    fn walk(&mut self, tokens: impl Iterator<Item = TokenTree>, attribute: bool) {
+        let mut tokens = tokens.peekable();
         let mut first = attribute;
         let mut after_hash = false;
         while let Some(token) = tokens.next() {
             let attribute_next = std::mem::take(&mut after_hash);
             match token {
                 TokenTree::Ident(ident) => {
-                    let start = self.real.len();
-                    let _ = write!(self.real, "{ident}");
-                    let end = self.real.len();
-                    let name = &self.real[start..end];
+                    let start = self.text.len();
+                    let _ = write!(self.text, "{ident}");
+                    let name = &self.text[start..];
                     // prettyplease knows the standard macros by name.
                     let macro_name = matches!(tokens.peek(), Some(TokenTree::Punct(p))
                         if p.as_char() == '!' && p.spacing() == Spacing::Alone);
                     if first || macro_name || is_keyword(name) {
                         self.key.push_str(name);
+                        self.text.truncate(start);
                     } else {
-                        let long = end - start > SHORT_NAME;
+                        let long = name.len() > SHORT_NAME;
                         self.key.push_str(if long { "xxxxx" } else { "x" });
-                        self.slots.push(Slot::Name { long, start, end });
+                        self.slots.push(Slot::Name {
+                            long,
+                            text: start..self.text.len(),
+                        });
                     }
-                    self.space();
+                    self.key.push(' ');
                 }
                 TokenTree::Punct(punct) => {
                     let ch = punct.as_char();
                     self.key.push(ch);
-                    self.real.push(ch);
                     if punct.spacing() == Spacing::Alone {
-                        self.space();
+                        self.key.push(' ');
                     }
                     after_hash = ch == '#' || (ch == '!' && attribute_next);
                 }
                 TokenTree::Literal(literal) => {
-                    let start = self.real.len();
-                    let _ = write!(self.real, "{literal}");
-                    let end = self.real.len();
-                    let repr = &self.real[start..end];
-                    if repr.starts_with('"') && !repr.contains('\n') {
-                        self.key.push_str("\"\"");
-                        self.slots.push(Slot::Str { start, end });
-                    } else {
-                        self.unsupported |= !repr.starts_with(|ch: char| ch.is_ascii_digit());
+                    let start = self.text.len();
+                    let _ = write!(self.text, "{literal}");
+                    let repr = &self.text[start..];
+                    if repr.starts_with(|ch: char| ch.is_ascii_digit()) {
                         self.key.push_str(repr);
+                        self.text.truncate(start);
+                    } else {
+                        self.unsupported |= !repr.starts_with('"') || repr.contains('\n');
+                        self.key.push_str("\"\"");
+                        self.slots.push(Slot::Str {
+                            text: start..self.text.len(),
+                        });
                     }
-                    self.space();
+                    self.key.push(' ');
                 }
                 TokenTree::Group(group) => {
                     let delimiter = group.delimiter();
                     let stream = group.stream();
                     drop(group);
-                    let inner: Vec<TokenTree> = stream.into_iter().collect();
-                    let attribute = attribute_next && delimiter == Delimiter::Bracket;
-                    if attribute && self.doc(&inner) {
-                        first = false;
-                        continue;
-                    }
                     let (open, close) = match delimiter {
                         Delimiter::Parenthesis => ("(", ")"),
                         Delimiter::Bracket => ("[", "]"),
@@ -486,20 +486,20 @@ impl Skeleton {
                         }
                     };
                     self.key.push_str(open);
-                    self.real.push_str(open);
-                    self.walk(inner, attribute);
+                    if attribute_next && delimiter == Delimiter::Bracket {
+                        let inner: Vec<TokenTree> = stream.into_iter().collect();
+                        if !self.doc(&inner) {
+                            self.walk(inner.into_iter(), true);
+                        }
+                    } else {
+                        self.walk(stream.into_iter(), false);
+                    }
                     self.key.push_str(close);
-                    self.real.push_str(close);
-                    self.space();
+                    self.key.push(' ');
                 }
             }
             first = false;
         }
-    }
-
-    fn space(&mut self) {
-        self.key.push(' ');
-        self.real.push(' ');
     }
 
     /// Takes `doc = "..."`, the inside of a doc comment's attribute, when prettyplease
@@ -512,23 +512,72 @@ impl Skeleton {
         if name != "doc" || eq.as_char() != '=' {
             return false;
         }
-        let syn::Lit::Str(value) = syn::Lit::new(literal.clone()) else {
+        let start = self.text.len();
+        let _ = write!(self.text, "{literal}");
+        let Some(value) = string_value(&self.text[start..]) else {
+            self.text.truncate(start);
             return false;
         };
-        let value = value.value();
         if value.contains(['\n', '\r']) || value.starts_with('/') {
             self.unsupported = true;
-            return false;
         }
-        let start = self.docs.len();
+        let doc_start = self.docs.len();
         self.docs.push_str(value.trim_end_matches(' '));
         self.slots.push(Slot::Doc {
-            start,
-            end: self.docs.len(),
+            text: start..self.text.len(),
+            doc: doc_start..self.docs.len(),
         });
-        self.key.push_str("[doc = \"\"] ");
-        let _ = write!(self.real, "[doc = {literal}] ");
+        self.key.push_str("doc = \"\"");
         true
+    }
+
+    /// The piece's own text, for syn: the key with its placeholders filled in.
+    fn real(&self) -> Option<String> {
+        let mut out = String::with_capacity(self.key.len() + self.text.len());
+        let mut slots = self.slots.iter();
+        for piece in Template(&self.key) {
+            match piece {
+                Piece::Text(text) => out.push_str(text),
+                Piece::Name { .. } => match slots.next()? {
+                    Slot::Name { text, .. } => out.push_str(&self.text[text.clone()]),
+                    _ => return None,
+                },
+                Piece::Str => match slots.next()? {
+                    Slot::Str { text } | Slot::Doc { text, .. } => {
+                        out.push_str(&self.text[text.clone()]);
+                    }
+                    Slot::Name { .. } => return None,
+                },
+            }
+        }
+        slots.next().is_none().then_some(out)
+    }
+}
+
+/// The value of a string literal, when syn can read it.
+fn string_value(repr: &str) -> Option<std::borrow::Cow<'_, str>> {
+    if let Some(plain) = repr
+        .strip_prefix('"')
+        .and_then(|rest| rest.strip_suffix('"'))
+    {
+        if !plain.contains('\\') {
+            return Some(plain.into());
+        }
+    }
+    if let Some(raw) = repr.strip_prefix('r') {
+        let hashes = &raw[..raw.len() - raw.trim_start_matches('#').len()];
+        let value = raw[hashes.len()..]
+            .strip_prefix('"')
+            .and_then(|rest| rest.strip_suffix(hashes))
+            .and_then(|rest| rest.strip_suffix('"'));
+        if let Some(value) = value {
+            return Some(value.into());
+        }
+    }
+    let literal: proc_macro2::Literal = repr.parse().ok()?;
+    match syn::Lit::new(literal) {
+        syn::Lit::Str(string) => Some(string.value().into()),
+        _ => None,
     }
 }
 
@@ -597,22 +646,80 @@ fn is_keyword(name: &str) -> bool {
     )
 }
 
+/// A skeleton's text or a layout, cut where placeholders are.
+enum Piece<'a> {
+    Text(&'a str),
+    Name { long: bool },
+    Str,
+}
+
+struct Template<'a>(&'a str);
+
+impl<'a> Iterator for Template<'a> {
+    type Item = Piece<'a>;
+
+    fn next(&mut self) -> Option<Piece<'a>> {
+        let text = self.0;
+        let bytes = text.as_bytes();
+        let word = |at: usize| {
+            at + bytes[at..]
+                .iter()
+                .position(|b| !(b.is_ascii_alphanumeric() || *b == b'_'))
+                .unwrap_or(bytes.len() - at)
+        };
+        let (piece, end) = match *bytes.first()? {
+            b'"' if bytes.get(1) == Some(&b'"') => (Piece::Str, 2),
+            byte if byte.is_ascii_alphabetic() || byte == b'_' => {
+                let end = word(0);
+                match &text[..end] {
+                    "x" => (Piece::Name { long: false }, end),
+                    "xxxxx" => (Piece::Name { long: true }, end),
+                    other => (Piece::Text(other), end),
+                }
+            }
+            // A number, whole: `0x1f` holds no placeholder.
+            byte if byte.is_ascii_digit() => {
+                let mut end = word(0);
+                while bytes.get(end) == Some(&b'.')
+                    && bytes.get(end + 1).is_some_and(u8::is_ascii_digit)
+                {
+                    end = word(end + 1);
+                }
+                (Piece::Text(&text[..end]), end)
+            }
+            _ => {
+                let end = bytes
+                    .iter()
+                    .position(|b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'"'))
+                    .filter(|end| *end > 0)
+                    .unwrap_or(1);
+                let end = (end..=text.len())
+                    .find(|end| text.is_char_boundary(*end))
+                    .unwrap_or(text.len());
+                (Piece::Text(&text[..end]), end)
+            }
+        };
+        self.0 = &text[end..];
+        Some(piece)
+    }
+}
+
 /// The layout with the skeleton's placeholders replaced by what they stand for; `None`
 /// where the text might not be prettyplease's (a filled line too long, placeholders and
 /// slots out of step).
 fn fill(layout: &str, skeleton: &Skeleton) -> Option<String> {
-    let mut out = String::with_capacity(layout.len() + skeleton.real.len());
+    let mut out = String::with_capacity(layout.len() + skeleton.text.len());
     let mut slots = skeleton.slots.iter();
     let mut strings = Vec::new();
     for line in layout.lines() {
         let content = line.trim_start_matches(' ');
         let indent = line.len() - content.len();
         if content == "///" || content == "//!" {
-            let Some(Slot::Doc { start, end }) = slots.next() else {
+            let Some(Slot::Doc { doc, .. }) = slots.next() else {
                 return None;
             };
             out.push_str(line);
-            out.push_str(&skeleton.docs[*start..*end]);
+            out.push_str(&skeleton.docs[doc.clone()]);
             out.push('\n');
             continue;
         }
@@ -620,57 +727,32 @@ fn fill(layout: &str, skeleton: &Skeleton) -> Option<String> {
         out.push_str(&line[..indent]);
         strings.clear();
         let mut filled = false;
-        let bytes = content.as_bytes();
-        let mut at = 0;
-        while at < bytes.len() {
-            let byte = bytes[at];
-            let run = |at: usize| {
-                at + bytes[at..]
-                    .iter()
-                    .position(|b| !(b.is_ascii_alphanumeric() || *b == b'_'))
-                    .unwrap_or(bytes.len() - at)
-            };
-            if byte == b'"' {
-                if bytes.get(at + 1) != Some(&b'"') {
-                    return None;
-                }
-                let Some(Slot::Str { start, end }) = slots.next() else {
-                    return None;
-                };
-                strings.push(out.len() - line_start..out.len() - line_start + end - start);
-                out.push_str(&skeleton.real[*start..*end]);
-                filled = true;
-                at += 2;
-            } else if byte.is_ascii_alphabetic() || byte == b'_' {
-                let end = run(at);
-                let word = &content[at..end];
-                if word == "x" || word == "xxxxx" {
-                    let Some(Slot::Name { long, start, end }) = slots.next() else {
+        for piece in Template(content) {
+            match piece {
+                Piece::Text(text) => out.push_str(text),
+                Piece::Name { long } => {
+                    let Some(Slot::Name {
+                        long: real_long,
+                        text,
+                    }) = slots.next()
+                    else {
                         return None;
                     };
-                    if *long != (word.len() > 1) {
+                    if long != *real_long {
                         return None;
                     }
-                    out.push_str(&skeleton.real[*start..*end]);
+                    out.push_str(&skeleton.text[text.clone()]);
                     filled = true;
-                } else {
-                    out.push_str(word);
                 }
-                at = end;
-            } else if byte.is_ascii_digit() {
-                let mut end = run(at);
-                while bytes.get(end) == Some(&b'.')
-                    && bytes.get(end + 1).is_some_and(u8::is_ascii_digit)
-                {
-                    end = run(end + 1);
+                Piece::Str => {
+                    let Some(Slot::Str { text }) = slots.next() else {
+                        return None;
+                    };
+                    let start = out.len() - line_start;
+                    strings.push(start..start + text.len());
+                    out.push_str(&skeleton.text[text.clone()]);
+                    filled = true;
                 }
-                out.push_str(&content[at..end]);
-                at = end;
-            } else if byte.is_ascii() {
-                out.push(char::from(byte));
-                at += 1;
-            } else {
-                return None;
             }
         }
         if filled && !fits(&out[line_start..], indent, &strings) {
@@ -684,7 +766,7 @@ fn fill(layout: &str, skeleton: &Skeleton) -> Option<String> {
 /// Whether prettyplease would print a filled line as it is: no longer than the room it
 /// leaves at this indentation, and no struct literal on it wider than it keeps flat.
 /// `strings` are the ranges of string literals, whose braces are text.
-fn fits(line: &str, indent: usize, strings: &[std::ops::Range<usize>]) -> bool {
+fn fits(line: &str, indent: usize, strings: &[Range<usize>]) -> bool {
     if line.len() > MARGIN.max(indent + MIN_SPACE) {
         return false;
     }

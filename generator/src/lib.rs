@@ -4,8 +4,9 @@
 //! [`load`] (read, resolve `$ref`s across files, to a [`document::Document`]) → [`lower`]
 //! (to the [`ir`], deciding everything; what a schema means comes from [`shape`]) → `emit`
 //! (`quote!`; the runtime modules are their source text with the crate's gates applied) →
-//! `format` (prettyplease's text, mostly through layouts it printed for pieces of the same shape). The library returns files as data; writing them is the
-//! caller's job (see the `xtask` crate).
+//! `format` (prettyplease's text, mostly through layouts it printed for pieces of the same
+//! shape). The library returns files as data; writing them is the caller's job (see the
+//! `xtask` crate).
 //!
 //! ```no_run
 //! let settings = generator::Settings::new("highlevel-contacts", "spec/create-contact.yaml");
