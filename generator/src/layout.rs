@@ -35,6 +35,8 @@ const MIN_SPACE: usize = 60;
 const FLAT_STRUCT_LITERAL: usize = 34;
 /// Names up to this long are "short" to prettyplease (it lays out `a.b()` differently).
 const SHORT_NAME: usize = 4;
+/// The widths of a widened skeleton's placeholders.
+const WIDTHS: [usize; 11] = [2, 5, 8, 12, 16, 24, 32, 48, 64, 96, 128];
 
 /// The text of `items`, each under the attributes in `gate`, as prettyplease prints them.
 /// `Err` when the tokens do not parse, a generator bug.
@@ -177,7 +179,12 @@ fn print_leaf(wrapper: &Wrapper, tokens: Vec<TokenTree>, out: &mut String) -> sy
     let filled = if skeleton.unsupported {
         None
     } else {
-        layout(&skeleton.key).and_then(|layout| fill(&layout, &skeleton))
+        layout(&skeleton.key)
+            .and_then(|layout| fill(&layout, &skeleton))
+            .or_else(|| {
+                let widened = skeleton.widened()?;
+                fill(&layout(&widened)?, &skeleton)
+            })
     };
     let remembered;
     let text = match &filled {
@@ -391,7 +398,6 @@ fn split_statements(tokens: Vec<TokenTree>) -> Vec<Vec<TokenTree>> {
 /// also the range of its text in `docs`.
 enum Slot {
     Name {
-        long: bool,
         text: Range<usize>,
     },
     Str {
@@ -442,7 +448,6 @@ impl Skeleton {
                         let long = name.len() > SHORT_NAME;
                         self.key.push_str(if long { "xxxxx" } else { "x" });
                         self.slots.push(Slot::Name {
-                            long,
                             text: start..self.text.len(),
                         });
                     }
@@ -531,6 +536,50 @@ impl Skeleton {
         true
     }
 
+    /// The key with placeholders about as wide as what they stand for (never wider), for
+    /// a piece whose lines do not fit its layout's: prettyplease breaks the lines of such
+    /// a skeleton where it breaks the piece's, and pieces alike but for their names' and
+    /// strings' exact widths share it.
+    fn widened(&self) -> Option<String> {
+        let mut out = String::with_capacity(self.key.len() + self.text.len());
+        let mut slots = self.slots.iter();
+        // The widest of `WIDTHS` that is not wider than `width`; a name's stays short
+        // (or long) to prettyplease.
+        let bucket = |width: usize, least: usize| {
+            WIDTHS
+                .iter()
+                .rev()
+                .find(|w| **w <= width)
+                .map_or(least, |w| (*w).max(least))
+        };
+        for piece in Template(&self.key) {
+            match piece {
+                Piece::Text(text) => out.push_str(text),
+                Piece::Name { .. } => {
+                    let Slot::Name { text } = slots.next()? else {
+                        return None;
+                    };
+                    let width = if text.len() > SHORT_NAME {
+                        bucket(text.len(), SHORT_NAME + 1)
+                    } else {
+                        1
+                    };
+                    out.extend(std::iter::repeat_n('x', width));
+                }
+                Piece::Str { .. } => match slots.next()? {
+                    Slot::Str { text } => {
+                        out.push('"');
+                        out.extend(std::iter::repeat_n('x', bucket(text.len(), 2) - 2));
+                        out.push('"');
+                    }
+                    Slot::Doc { .. } => out.push_str("\"\""),
+                    Slot::Name { .. } => return None,
+                },
+            }
+        }
+        Some(out)
+    }
+
     /// The piece's own text, for syn: the key with its placeholders filled in.
     fn real(&self) -> Option<String> {
         let mut out = String::with_capacity(self.key.len() + self.text.len());
@@ -542,7 +591,7 @@ impl Skeleton {
                     Slot::Name { text, .. } => out.push_str(&self.text[text.clone()]),
                     _ => return None,
                 },
-                Piece::Str => match slots.next()? {
+                Piece::Str { .. } => match slots.next()? {
                     Slot::Str { text } | Slot::Doc { text, .. } => {
                         out.push_str(&self.text[text.clone()]);
                     }
@@ -649,8 +698,10 @@ fn is_keyword(name: &str) -> bool {
 /// A skeleton's text or a layout, cut where placeholders are.
 enum Piece<'a> {
     Text(&'a str),
-    Name { long: bool },
-    Str,
+    /// A name's placeholder, `x` repeated.
+    Name { width: usize },
+    /// A string's placeholder, `""` with `x`s between.
+    Str { width: usize },
 }
 
 struct Template<'a>(&'a str);
@@ -667,14 +718,18 @@ impl<'a> Iterator for Template<'a> {
                 .position(|b| !(b.is_ascii_alphanumeric() || *b == b'_'))
                 .unwrap_or(bytes.len() - at)
         };
+        let placeholder = |at: usize| at + bytes[at..].iter().take_while(|b| **b == b'x').count();
         let (piece, end) = match *bytes.first()? {
-            b'"' if bytes.get(1) == Some(&b'"') => (Piece::Str, 2),
+            b'"' if bytes.get(placeholder(1)) == Some(&b'"') => {
+                let end = placeholder(1) + 1;
+                (Piece::Str { width: end }, end)
+            }
             byte if byte.is_ascii_alphabetic() || byte == b'_' => {
                 let end = word(0);
-                match &text[..end] {
-                    "x" => (Piece::Name { long: false }, end),
-                    "xxxxx" => (Piece::Name { long: true }, end),
-                    other => (Piece::Text(other), end),
+                if placeholder(0) == end {
+                    (Piece::Name { width: end }, end)
+                } else {
+                    (Piece::Text(&text[..end]), end)
                 }
             }
             // A number, whole: `0x1f` holds no placeholder.
@@ -730,24 +785,23 @@ fn fill(layout: &str, skeleton: &Skeleton) -> Option<String> {
         for piece in Template(content) {
             match piece {
                 Piece::Text(text) => out.push_str(text),
-                Piece::Name { long } => {
-                    let Some(Slot::Name {
-                        long: real_long,
-                        text,
-                    }) = slots.next()
-                    else {
+                Piece::Name { width } => {
+                    let Some(Slot::Name { text }) = slots.next() else {
                         return None;
                     };
-                    if long != *real_long {
+                    if width > text.len() || (width > SHORT_NAME) != (text.len() > SHORT_NAME) {
                         return None;
                     }
                     out.push_str(&skeleton.text[text.clone()]);
                     filled = true;
                 }
-                Piece::Str => {
+                Piece::Str { width } => {
                     let Some(Slot::Str { text }) = slots.next() else {
                         return None;
                     };
+                    if width > text.len() {
+                        return None;
+                    }
                     let start = out.len() - line_start;
                     strings.push(start..start + text.len());
                     out.push_str(&skeleton.text[text.clone()]);
