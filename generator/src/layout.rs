@@ -699,9 +699,13 @@ fn is_keyword(name: &str) -> bool {
 enum Piece<'a> {
     Text(&'a str),
     /// A name's placeholder, `x` repeated.
-    Name { width: usize },
+    Name {
+        width: usize,
+    },
     /// A string's placeholder, `""` with `x`s between.
-    Str { width: usize },
+    Str {
+        width: usize,
+    },
 }
 
 struct Template<'a>(&'a str);
@@ -863,4 +867,108 @@ fn fits(line: &str, indent: usize, strings: &[Range<usize>]) -> bool {
         at += 1;
     }
     true
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use quote::quote;
+
+    fn skeleton(tokens: TokenStream) -> Skeleton {
+        let mut skeleton = Skeleton::default();
+        skeleton.walk(tokens.into_iter(), false);
+        skeleton
+    }
+
+    fn filled(tokens: TokenStream) -> Option<String> {
+        let skeleton = skeleton(tokens);
+        fill(&layout(&skeleton.key)?, &skeleton)
+    }
+
+    fn assert_prints_as_prettyplease(tokens: TokenStream) {
+        let expected = print_plainly(&TokenStream::new(), tokens.clone()).unwrap();
+        assert_eq!(print(&TokenStream::new(), tokens).unwrap(), expected);
+    }
+
+    #[test]
+    fn names_strings_and_docs_are_filled_into_the_layout_of_their_shape() {
+        let setter = quote! {
+            #[doc = " Sets `firstName`."]
+            #[must_use]
+            pub fn first_name(mut self, value: impl Into<String>) -> Self {
+                self.first_name = Some(value.into());
+                self
+            }
+        };
+        let other = quote! {
+            #[doc = " Sets `lastName`."]
+            #[must_use]
+            pub fn last_name(mut self, value: impl Into<Secret>) -> Self {
+                self.last_name = Some(value.into());
+                self
+            }
+        };
+        assert_eq!(skeleton(setter.clone()).key, skeleton(other).key);
+        let text = filled(setter.clone()).expect("the setter fits its layout");
+        assert_eq!(text, print_plainly(&TokenStream::new(), setter).unwrap());
+        assert!(text.contains("/// Sets `firstName`.\n"), "{text}");
+    }
+
+    #[test]
+    fn a_line_that_outgrows_its_layout_is_left_to_prettyplease() {
+        let long = quote! {
+            fn send() {
+                request = request.header(reqwest::header::CONTENT_TYPE, "application/json").body(encoded);
+            }
+        };
+        assert_eq!(filled(long.clone()), None);
+        assert_prints_as_prettyplease(long);
+    }
+
+    #[test]
+    fn a_flat_struct_literal_wider_than_prettyplease_keeps_is_left_to_it() {
+        let literal = quote! {
+            fn new(location_id: String) -> Self {
+                Self { location_id: location_id.into() }
+            }
+        };
+        assert_eq!(filled(literal.clone()), None);
+        assert_prints_as_prettyplease(literal);
+        // A `use` group is no struct literal.
+        assert!(
+            filled(quote! { pub use credentials::{CredentialError, Secret, TokenProvider}; })
+                .is_some()
+        );
+    }
+
+    #[test]
+    fn doc_comments_prettyplease_prints_as_blocks_are_printed_by_it() {
+        let block = quote! {
+            #[doc = "two\nlines"]
+            pub struct Two;
+        };
+        assert!(skeleton(block.clone()).unsupported);
+        assert_prints_as_prettyplease(block);
+    }
+
+    #[test]
+    fn bodies_are_printed_element_by_element_as_prettyplease_prints_them_whole() {
+        assert_prints_as_prettyplease(quote! {
+            #[derive(Debug, Clone)]
+            pub struct Contact<'a> {
+                #[doc = " The id."]
+                #[serde(rename = "contactId", default, skip_serializing_if = "Option::is_none")]
+                pub contact_id: Option<std::collections::HashMap<String, Vec<&'a str>>>,
+                pub tags: Vec<String>
+            }
+            pub enum Kind { A(String), #[serde(other)] B, C { x: i64 } }
+            impl<'de> serde::Deserialize<'de> for Kind {
+                fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                    let value = <String as serde::Deserialize>::deserialize(deserializer)?;
+                    if value.is_empty() { return Err(serde::de::Error::custom("empty")); } else { }
+                    match value.as_str() { "a" => Ok(Kind::B), _ => Ok(Kind::A(value)) }
+                }
+            }
+        });
+    }
 }
