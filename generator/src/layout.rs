@@ -43,10 +43,11 @@ const WIDTHS: [usize; 11] = [2, 5, 8, 12, 16, 24, 32, 48, 64, 96, 128];
 pub fn print(gate: &TokenStream, items: TokenStream) -> syn::Result<String> {
     let gate: Vec<TokenTree> = gate.clone().into_iter().collect();
     let mut text = String::new();
+    let mut skeleton = Skeleton::default();
     for item in split_items(items.into_iter().collect()) {
         let mut tokens = gate.clone();
         tokens.extend(item);
-        print_piece(&Wrapper::default(), tokens, &mut text)?;
+        print_piece(&Wrapper::default(), tokens, &mut skeleton, &mut text)?;
     }
     Ok(text)
 }
@@ -137,9 +138,14 @@ impl Wrapper {
 
 /// Prints an item, or an element of a body inside `wrapper`: a leaf through its layout,
 /// a body's header and elements one by one.
-fn print_piece(wrapper: &Wrapper, mut tokens: Vec<TokenTree>, out: &mut String) -> syn::Result<()> {
+fn print_piece(
+    wrapper: &Wrapper,
+    mut tokens: Vec<TokenTree>,
+    skeleton: &mut Skeleton,
+    out: &mut String,
+) -> syn::Result<()> {
     let Some(body) = split_body(&tokens) else {
-        return print_leaf(wrapper, tokens, out);
+        return print_leaf(wrapper, tokens, skeleton, out);
     };
     let Some(TokenTree::Group(group)) = tokens.pop() else {
         unreachable!("split_body looks at a brace group last");
@@ -152,7 +158,7 @@ fn print_piece(wrapper: &Wrapper, mut tokens: Vec<TokenTree>, out: &mut String) 
         .map_err(|_| bug("a dummy does not lex"))?;
     tokens.push(TokenTree::Group(Group::new(Delimiter::Brace, dummy)));
     let mut header = String::new();
-    print_leaf(wrapper, tokens, &mut header)?;
+    print_leaf(wrapper, tokens, skeleton, &mut header)?;
     let indent = " ".repeat(4 * wrapper.depth);
     let tail = format!("{indent}    {}\n{indent}}}\n", body.dummy());
     let open = header
@@ -162,7 +168,7 @@ fn print_piece(wrapper: &Wrapper, mut tokens: Vec<TokenTree>, out: &mut String) 
     out.push_str(open);
     let inside = wrapper.inside(body);
     for element in split_elements(body, stream.into_iter().collect()) {
-        print_piece(&inside, element, out)?;
+        print_piece(&inside, element, skeleton, out)?;
     }
     out.push_str(&indent);
     out.push_str("}\n");
@@ -171,36 +177,32 @@ fn print_piece(wrapper: &Wrapper, mut tokens: Vec<TokenTree>, out: &mut String) 
 
 /// Prints a piece through its layout, or through syn and prettyplease when the layout
 /// cannot be filled in.
-fn print_leaf(wrapper: &Wrapper, tokens: Vec<TokenTree>, out: &mut String) -> syn::Result<()> {
-    let mut skeleton = Skeleton::default();
+fn print_leaf(
+    wrapper: &Wrapper,
+    tokens: Vec<TokenTree>,
+    skeleton: &mut Skeleton,
+    out: &mut String,
+) -> syn::Result<()> {
+    skeleton.clear();
     skeleton.key.push_str(&wrapper.open);
     skeleton.walk(tokens.into_iter(), false);
     skeleton.key.push_str(&wrapper.close);
-    let filled = if skeleton.unsupported {
-        None
-    } else {
-        layout(&skeleton.key)
-            .and_then(|layout| fill(&layout, &skeleton))
-            .or_else(|| {
-                let widened = skeleton.widened()?;
-                fill(&layout(&widened)?, &skeleton)
-            })
-    };
-    let remembered;
-    let text = match &filled {
-        Some(text) => text.as_str(),
-        None => {
-            let real = skeleton
-                .real()
-                .ok_or_else(|| bug("a skeleton's placeholders and slots are out of step"))?;
-            remembered = printed(&real)?;
-            &*remembered
+    if !skeleton.unsupported {
+        if let Some(layout) = layout(&skeleton.key, wrapper) {
+            if fill(&layout, skeleton, out) {
+                return Ok(());
+            }
         }
-    };
-    let piece = wrapper
-        .cut(text)
-        .ok_or_else(|| bug("a piece is not printed inside its wrapper"))?;
-    out.push_str(piece);
+        if let Some(layout) = skeleton.widened().and_then(|key| layout(&key, wrapper)) {
+            if fill(&layout, skeleton, out) {
+                return Ok(());
+            }
+        }
+    }
+    let real = skeleton
+        .real()
+        .ok_or_else(|| bug("a skeleton's placeholders and slots are out of step"))?;
+    out.push_str(&printed(&real, wrapper)?);
     Ok(())
 }
 
@@ -223,23 +225,29 @@ fn lock<V>(map: &'static Remembered<V>) -> MutexGuard<'static, HashMap<String, V
     map.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
 }
 
-fn layout(key: &str) -> Option<Arc<str>> {
+/// The layout of the skeleton `key`, without the lines of the wrapper it is in.
+fn layout(key: &str, wrapper: &Wrapper) -> Option<Arc<str>> {
     if let Some(layout) = lock(&LAYOUTS).get(key) {
         return layout.clone();
     }
     // Printed outside the lock: two threads may both print a new skeleton, alike.
     let layout: Option<Arc<str>> = syn::parse_str::<syn::File>(key)
         .ok()
-        .map(|file| prettyplease::unparse(&file).into());
+        .and_then(|file| wrapper.cut(&prettyplease::unparse(&file)).map(Arc::from));
     lock(&LAYOUTS).insert(key.to_string(), layout.clone());
     layout
 }
 
-fn printed(real: &str) -> syn::Result<Arc<str>> {
+/// prettyplease's text of the piece whose own text (in its wrapper) is `real`.
+fn printed(real: &str, wrapper: &Wrapper) -> syn::Result<Arc<str>> {
     if let Some(text) = lock(&PRINTED).get(real) {
         return Ok(text.clone());
     }
-    let text: Arc<str> = prettyplease::unparse(&syn::parse_str::<syn::File>(real)?).into();
+    let whole = prettyplease::unparse(&syn::parse_str::<syn::File>(real)?);
+    let text: Arc<str> = wrapper
+        .cut(&whole)
+        .ok_or_else(|| bug("a piece is not printed inside its wrapper"))?
+        .into();
     lock(&PRINTED).insert(real.to_string(), text.clone());
     Ok(text)
 }
@@ -422,9 +430,20 @@ struct Skeleton {
     /// comment that prettyplease prints as a block, an invisible group): the piece is
     /// printed from its own text.
     unsupported: bool,
+    /// Where the strings of the line being filled are, kept for the next line's room.
+    strings: Vec<Range<usize>>,
 }
 
 impl Skeleton {
+    /// Empties the skeleton for the next piece, keeping its room.
+    fn clear(&mut self) {
+        self.key.clear();
+        self.text.clear();
+        self.docs.clear();
+        self.slots.clear();
+        self.unsupported = false;
+    }
+
     /// `attribute`: the tokens are an attribute's, whose first name (its path) prettyplease
     /// looks at.
     fn walk(&mut self, tokens: impl Iterator<Item = TokenTree>, attribute: bool) {
@@ -763,13 +782,27 @@ impl<'a> Iterator for Template<'a> {
     }
 }
 
-/// The layout with the skeleton's placeholders replaced by what they stand for; `None`
-/// where the text might not be prettyplease's (a filled line too long, placeholders and
-/// slots out of step).
-fn fill(layout: &str, skeleton: &Skeleton) -> Option<String> {
-    let mut out = String::with_capacity(layout.len() + skeleton.text.len());
-    let mut slots = skeleton.slots.iter();
-    let mut strings = Vec::new();
+/// Writes the layout with the skeleton's placeholders replaced by what they stand for;
+/// `false`, and nothing written, where the text might not be prettyplease's (a filled
+/// line too long, placeholders and slots out of step).
+fn fill(layout: &str, skeleton: &mut Skeleton, out: &mut String) -> bool {
+    let start = out.len();
+    let filled = fill_lines(layout, skeleton, out).is_some();
+    if !filled {
+        out.truncate(start);
+    }
+    filled
+}
+
+fn fill_lines(layout: &str, skeleton: &mut Skeleton, out: &mut String) -> Option<()> {
+    let Skeleton {
+        text: names,
+        docs,
+        slots,
+        strings,
+        ..
+    } = skeleton;
+    let mut slots = slots.iter();
     for line in layout.lines() {
         let content = line.trim_start_matches(' ');
         let indent = line.len() - content.len();
@@ -778,7 +811,7 @@ fn fill(layout: &str, skeleton: &Skeleton) -> Option<String> {
                 return None;
             };
             out.push_str(line);
-            out.push_str(&skeleton.docs[doc.clone()]);
+            out.push_str(&docs[doc.clone()]);
             out.push('\n');
             continue;
         }
@@ -796,7 +829,7 @@ fn fill(layout: &str, skeleton: &Skeleton) -> Option<String> {
                     if width > text.len() || (width > SHORT_NAME) != (text.len() > SHORT_NAME) {
                         return None;
                     }
-                    out.push_str(&skeleton.text[text.clone()]);
+                    out.push_str(&names[text.clone()]);
                     filled = true;
                 }
                 Piece::Str { width } => {
@@ -808,7 +841,7 @@ fn fill(layout: &str, skeleton: &Skeleton) -> Option<String> {
                     }
                     let start = out.len() - line_start;
                     strings.push(start..start + text.len());
-                    out.push_str(&skeleton.text[text.clone()]);
+                    out.push_str(&names[text.clone()]);
                     filled = true;
                 }
             }
@@ -818,7 +851,7 @@ fn fill(layout: &str, skeleton: &Skeleton) -> Option<String> {
         }
         out.push('\n');
     }
-    slots.next().is_none().then_some(out)
+    slots.next().is_none().then_some(())
 }
 
 /// Whether prettyplease would print a filled line as it is: no longer than the room it
@@ -881,8 +914,10 @@ mod tests {
     }
 
     fn filled(tokens: TokenStream) -> Option<String> {
-        let skeleton = skeleton(tokens);
-        fill(&layout(&skeleton.key)?, &skeleton)
+        let mut skeleton = skeleton(tokens);
+        let mut out = String::new();
+        let layout = layout(&skeleton.key, &Wrapper::default())?;
+        fill(&layout, &mut skeleton, &mut out).then_some(out)
     }
 
     fn assert_prints_as_prettyplease(tokens: TokenStream) {
