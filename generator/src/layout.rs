@@ -846,7 +846,7 @@ fn fill_lines(layout: &str, skeleton: &mut Skeleton, out: &mut String) -> Option
                 }
             }
         }
-        if filled && !fits(&out[line_start..], indent, &strings) {
+        if filled && !fits(&out[line_start..], indent, strings) {
             return None;
         }
         out.push('\n');
