@@ -41,13 +41,21 @@ const WIDTHS: [usize; 11] = [2, 5, 8, 12, 16, 24, 32, 48, 64, 96, 128];
 /// The text of `items`, each under the attributes in `gate`, as prettyplease prints them.
 /// `Err` when the tokens do not parse, a generator bug.
 pub fn print(gate: &TokenStream, items: TokenStream) -> syn::Result<String> {
-    let gate: Vec<TokenTree> = gate.clone().into_iter().collect();
+    // prettyplease prints an item's attributes first, each on lines of its own, so the
+    // gate's lines are the same above every item.
+    let gate = if gate.is_empty() {
+        String::new()
+    } else {
+        let item = printed(&format!("{gate} struct w;"), &Wrapper::default())?;
+        item.strip_suffix("struct w;\n")
+            .ok_or_else(|| bug("an attribute is not printed above its item"))?
+            .to_string()
+    };
     let mut text = String::new();
     let mut skeleton = Skeleton::default();
     for item in split_items(items.into_iter().collect()) {
-        let mut tokens = gate.clone();
-        tokens.extend(item);
-        print_piece(&Wrapper::default(), tokens, &mut skeleton, &mut text)?;
+        text.push_str(&gate);
+        print_piece(&Wrapper::default(), item, &mut skeleton, &mut text)?;
     }
     Ok(text)
 }
@@ -179,10 +187,21 @@ fn print_piece(
 /// cannot be filled in.
 fn print_leaf(
     wrapper: &Wrapper,
-    tokens: Vec<TokenTree>,
+    mut tokens: Vec<TokenTree>,
     skeleton: &mut Skeleton,
     out: &mut String,
 ) -> syn::Result<()> {
+    // Doc comments in front are prettyplease's first lines, whatever follows; left out of
+    // the skeleton, pieces that differ only in how long their docs are share it.
+    let mut docs = 0;
+    while let Some(doc) = leading_doc(&tokens[docs..]) {
+        out.extend(std::iter::repeat_n(' ', 4 * wrapper.depth));
+        out.push_str("///");
+        out.push_str(doc.trim_end_matches(' '));
+        out.push('\n');
+        docs += 2;
+    }
+    tokens.drain(..docs);
     skeleton.clear();
     skeleton.key.push_str(&wrapper.open);
     skeleton.walk(tokens.into_iter(), false);
@@ -620,6 +639,32 @@ impl Skeleton {
         }
         slots.next().is_none().then_some(out)
     }
+}
+
+/// The text of the doc comment that `tokens` start with, when prettyplease prints it as
+/// one `///` line.
+fn leading_doc(tokens: &[TokenTree]) -> Option<String> {
+    let [TokenTree::Punct(hash), TokenTree::Group(group), ..] = tokens else {
+        return None;
+    };
+    if hash.as_char() != '#' || group.delimiter() != Delimiter::Bracket {
+        return None;
+    }
+    let mut inner = group.stream().into_iter();
+    let (
+        Some(TokenTree::Ident(name)),
+        Some(TokenTree::Punct(eq)),
+        Some(TokenTree::Literal(literal)),
+        None,
+    ) = (inner.next(), inner.next(), inner.next(), inner.next())
+    else {
+        return None;
+    };
+    if name != "doc" || eq.as_char() != '=' {
+        return None;
+    }
+    let value = string_value(&literal.to_string())?.into_owned();
+    (!value.contains(['\n', '\r']) && !value.starts_with('/')).then_some(value)
 }
 
 /// The value of a string literal, when syn can read it.
