@@ -194,7 +194,22 @@ fn print_leaf(
     // Doc comments in front are prettyplease's first lines, whatever follows; left out of
     // the skeleton, pieces that differ only in how long their docs are share it.
     let mut docs = 0;
-    while let Some(doc) = leading_doc(&tokens[docs..]) {
+    while is_punct(tokens.get(docs), '#') {
+        let Some(TokenTree::Group(group)) = tokens.get_mut(docs + 1) else {
+            break;
+        };
+        if group.delimiter() != Delimiter::Bracket {
+            break;
+        }
+        // Taken out of the group, its tokens are not copied to be looked at.
+        let taken = std::mem::replace(group, Group::new(Delimiter::Bracket, TokenStream::new()));
+        let stream = taken.stream();
+        drop(taken);
+        let inner: Vec<TokenTree> = stream.into_iter().collect();
+        let Some(doc) = doc_value(&inner) else {
+            *group = Group::new(Delimiter::Bracket, inner.into_iter().collect());
+            break;
+        };
         out.extend(std::iter::repeat_n(' ', 4 * wrapper.depth));
         out.push_str("///");
         out.push_str(doc.trim_end_matches(' '));
@@ -641,23 +656,10 @@ impl Skeleton {
     }
 }
 
-/// The text of the doc comment that `tokens` start with, when prettyplease prints it as
-/// one `///` line.
-fn leading_doc(tokens: &[TokenTree]) -> Option<String> {
-    let [TokenTree::Punct(hash), TokenTree::Group(group), ..] = tokens else {
-        return None;
-    };
-    if hash.as_char() != '#' || group.delimiter() != Delimiter::Bracket {
-        return None;
-    }
-    let mut inner = group.stream().into_iter();
-    let (
-        Some(TokenTree::Ident(name)),
-        Some(TokenTree::Punct(eq)),
-        Some(TokenTree::Literal(literal)),
-        None,
-    ) = (inner.next(), inner.next(), inner.next(), inner.next())
-    else {
+/// The text of a doc comment's attribute (`doc = "..."` inside its brackets), when
+/// prettyplease prints it as one `///` line.
+fn doc_value(inner: &[TokenTree]) -> Option<String> {
+    let [TokenTree::Ident(name), TokenTree::Punct(eq), TokenTree::Literal(literal)] = inner else {
         return None;
     };
     if name != "doc" || eq.as_char() != '=' {
