@@ -2,17 +2,20 @@
 //! shapes (a setter, a field with its serde attribute, an enum's `as_str`) that differ in
 //! names, strings and docs only. An item's *skeleton* is its tokens with every name made
 //! `x` (`xxxxx` when longer than four characters, a length prettyplease tells apart),
-//! every string `""` and every doc comment empty. prettyplease prints the skeleton once;
-//! that *layout* is kept, and the item's own names, strings and docs are written into it.
+//! every string `""` and every doc comment empty; the doc comments in front, which are
+//! always prettyplease's first lines, are left out of it. prettyplease prints the
+//! skeleton once; that *layout* is kept, and the item's own names, strings and docs are
+//! written into it.
 //!
 //! The result is prettyplease's text whenever every filled line still fits where the
 //! layout's line did: a placeholder is never longer than what replaces it, so a line that
 //! fits filled fitted empty, and every break prettyplease took for the skeleton it takes
 //! for the item. Its one rule that is not about lines fitting (a struct literal wider than
-//! 34 columns is never kept on one line) is checked too. An item that fails either check,
-//! or holds a token the skeleton cannot stand for, goes through syn and prettyplease.
-//! `xtask`'s `layouts_print_what_prettyplease_prints` holds the two ways to the same text
-//! over the corpora.
+//! 34 columns is never kept on one line) is checked too. An item that fails either check
+//! tries a second skeleton whose placeholders are about as wide as what they stand for;
+//! one that fails again, or holds a token no placeholder stands for, goes through syn and
+//! prettyplease. The tests in `xtask`'s `layout_oracle.rs` hold the two ways to the same
+//! text over the project's fixtures and the corpora.
 //!
 //! Impls, structs, enums and functions are split: the header, and each impl item, field,
 //! variant or statement inside one-element wrappers (`impl w { fn w() { .. } }` around a
