@@ -298,34 +298,39 @@ pub fn forget() {
 /// Top-level items, or an impl's: each ends at a `;` or a brace group that no `;`
 /// follows. Inner attributes at the start are a piece of their own.
 fn split_items(tokens: Vec<TokenTree>) -> Vec<Vec<TokenTree>> {
-    let mut items = Vec::new();
+    split_after(tokens, |token, next, before| match token {
+        TokenTree::Punct(punct) => punct.as_char() == ';',
+        TokenTree::Group(group) => match group.delimiter() {
+            Delimiter::Brace => !is_punct(next, ';'),
+            Delimiter::Bracket => {
+                before.len() == 2 && is_punct(before.first(), '#') && is_punct(before.get(1), '!')
+            }
+            _ => false,
+        },
+        _ => false,
+    })
+}
+
+/// `tokens` cut after each token that `ends` says ends a piece, given the token after it
+/// and the piece's tokens before it.
+fn split_after(
+    tokens: Vec<TokenTree>,
+    mut ends: impl FnMut(&TokenTree, Option<&TokenTree>, &[TokenTree]) -> bool,
+) -> Vec<Vec<TokenTree>> {
+    let mut pieces = Vec::new();
     let mut current = Vec::new();
     let mut tokens = tokens.into_iter().peekable();
     while let Some(token) = tokens.next() {
-        let ends = match &token {
-            TokenTree::Punct(punct) => punct.as_char() == ';',
-            TokenTree::Group(group) => match group.delimiter() {
-                Delimiter::Brace => {
-                    !matches!(tokens.peek(), Some(TokenTree::Punct(p)) if p.as_char() == ';')
-                }
-                Delimiter::Bracket => {
-                    is_punct(current.first(), '#')
-                        && is_punct(current.get(1), '!')
-                        && current.len() == 2
-                }
-                _ => false,
-            },
-            _ => false,
-        };
+        let end = ends(&token, tokens.peek(), &current);
         current.push(token);
-        if ends {
-            items.push(std::mem::take(&mut current));
+        if end {
+            pieces.push(std::mem::take(&mut current));
         }
     }
     if !current.is_empty() {
-        items.push(current);
+        pieces.push(current);
     }
-    items
+    pieces
 }
 
 fn is_punct(token: Option<&TokenTree>, ch: char) -> bool {
@@ -383,29 +388,25 @@ fn split_elements(body: Body, tokens: Vec<TokenTree>) -> Vec<Vec<TokenTree>> {
         Body::Fn => return split_statements(tokens),
         Body::Struct | Body::Enum => {}
     }
-    let mut elements = Vec::new();
-    let mut current: Vec<TokenTree> = Vec::new();
     let mut depth = 0usize;
-    for token in tokens {
-        let mut ends = false;
-        if let TokenTree::Punct(punct) = &token {
-            let arrow = matches!(current.last(), Some(TokenTree::Punct(before))
-                if before.spacing() == Spacing::Joint && matches!(before.as_char(), '-' | '='));
-            match punct.as_char() {
-                '<' => depth += 1,
-                '>' if !arrow => depth = depth.saturating_sub(1),
-                ',' => ends = depth == 0,
-                _ => {}
-            }
+    let mut elements = split_after(tokens, |token, _, before| {
+        let TokenTree::Punct(punct) = token else {
+            return false;
+        };
+        let arrow = matches!(before.last(), Some(TokenTree::Punct(before))
+            if before.spacing() == Spacing::Joint && matches!(before.as_char(), '-' | '='));
+        match punct.as_char() {
+            '<' => depth += 1,
+            '>' if !arrow => depth = depth.saturating_sub(1),
+            ',' => return depth == 0,
+            _ => {}
         }
-        current.push(token);
-        if ends {
-            elements.push(std::mem::take(&mut current));
+        false
+    });
+    if let Some(last) = elements.last_mut() {
+        if !is_punct(last.last(), ',') {
+            last.push(TokenTree::Punct(Punct::new(',', Spacing::Alone)));
         }
-    }
-    if !current.is_empty() {
-        current.push(TokenTree::Punct(Punct::new(',', Spacing::Alone)));
-        elements.push(current);
     }
     elements
 }
@@ -414,29 +415,15 @@ fn split_elements(body: Body, tokens: Vec<TokenTree>) -> Vec<Vec<TokenTree>> {
 /// a block) that no `else`, `as` or operator continues. Cut too late (two statements in
 /// one piece), the wrapper prints both, as the body does.
 fn split_statements(tokens: Vec<TokenTree>) -> Vec<Vec<TokenTree>> {
-    let mut statements = Vec::new();
-    let mut current = Vec::new();
-    let mut tokens = tokens.into_iter().peekable();
-    while let Some(token) = tokens.next() {
-        let ends = match &token {
-            TokenTree::Punct(punct) => punct.as_char() == ';',
-            TokenTree::Group(group) if group.delimiter() == Delimiter::Brace => match tokens.peek()
-            {
-                Some(TokenTree::Punct(_)) => false,
-                Some(TokenTree::Ident(next)) => next != "else" && next != "as",
-                _ => true,
-            },
-            _ => false,
-        };
-        current.push(token);
-        if ends {
-            statements.push(std::mem::take(&mut current));
-        }
-    }
-    if !current.is_empty() {
-        statements.push(current);
-    }
-    statements
+    split_after(tokens, |token, next, _| match token {
+        TokenTree::Punct(punct) => punct.as_char() == ';',
+        TokenTree::Group(group) if group.delimiter() == Delimiter::Brace => match next {
+            Some(TokenTree::Punct(_)) => false,
+            Some(TokenTree::Ident(next)) => next != "else" && next != "as",
+            _ => true,
+        },
+        _ => false,
+    })
 }
 
 /// What a placeholder stands for: a range of [`Skeleton::text`], and for a doc comment
