@@ -86,6 +86,9 @@ enum Body {
     Enum,
     /// A function's body, whose elements are statements.
     Fn,
+    /// A `match` statement, whose elements are its arms: prettyplease prints each arm on
+    /// lines of its own, whatever the others are.
+    Match,
 }
 
 impl Body {
@@ -96,6 +99,7 @@ impl Body {
             Body::Struct => "struct w {",
             Body::Enum => "enum w {",
             Body::Fn => "fn w() {",
+            Body::Match => "match w {",
         }
     }
 
@@ -107,6 +111,7 @@ impl Body {
             Body::Struct => "w: w,",
             Body::Enum => "W,",
             Body::Fn => "w;",
+            Body::Match => "w => w,",
         }
     }
 }
@@ -230,9 +235,14 @@ fn print_leaf(
                 return Ok(());
             }
         }
-        if let Some(layout) = skeleton.widened().and_then(|key| layout(&key, wrapper)) {
-            if fill(&layout, skeleton, out) {
-                return Ok(());
+        for exact in [false, true] {
+            if let Some(layout) = skeleton
+                .widened(exact)
+                .and_then(|key| layout(&key, wrapper))
+            {
+                if fill(&layout, skeleton, out) {
+                    return Ok(());
+                }
             }
         }
     }
@@ -349,6 +359,14 @@ fn split_body(item: &[TokenTree]) -> Option<Body> {
             if group.delimiter() == Delimiter::Brace && !group.stream().is_empty() => {}
         _ => return None,
     }
+    if is_ident(item.first(), "match") {
+        // The arms' braces are the only ones: a brace in the scrutinee would be a block
+        // or closure that the header's wrapper cannot stand in for.
+        let braces = item.iter().filter(|token| {
+            matches!(token, TokenTree::Group(group) if group.delimiter() == Delimiter::Brace)
+        });
+        return (braces.count() == 1).then_some(Body::Match);
+    }
     let mut at = 0;
     // Outer attributes.
     while is_punct(item.get(at), '#') {
@@ -386,6 +404,7 @@ fn split_elements(body: Body, tokens: Vec<TokenTree>) -> Vec<Vec<TokenTree>> {
     match body {
         Body::Impl => return split_items(tokens),
         Body::Fn => return split_statements(tokens),
+        Body::Match => return split_arms(tokens),
         Body::Struct | Body::Enum => {}
     }
     let mut depth = 0usize;
@@ -423,6 +442,46 @@ fn split_statements(tokens: Vec<TokenTree>) -> Vec<Vec<TokenTree>> {
             _ => true,
         },
         _ => false,
+    })
+}
+
+/// A match's arms: each ends at its comma, or at a block that no comma follows. A comma
+/// inside `<...>` or after a closure's `|` does not end an arm; an arm cut too late (two
+/// arms in one piece) is printed as the match prints both.
+fn split_arms(tokens: Vec<TokenTree>) -> Vec<Vec<TokenTree>> {
+    // Within the arm being cut: `<` not yet closed, a `|` seen after the `=>`, and where
+    // the body starts.
+    let (mut depth, mut closure, mut body) = (0usize, false, None);
+    split_after(tokens, |token, next, before| {
+        if before.is_empty() {
+            (depth, closure, body) = (0, false, None);
+        }
+        let after = |ch| {
+            matches!(before.last(), Some(TokenTree::Punct(before))
+            if before.spacing() == Spacing::Joint && before.as_char() == ch)
+        };
+        match token {
+            TokenTree::Punct(punct) => match punct.as_char() {
+                '>' if after('=') => body = Some(before.len() + 1),
+                '>' if after('-') => {}
+                '<' => depth += 1,
+                '>' => depth = depth.saturating_sub(1),
+                '|' if body.is_some() => closure = true,
+                ',' => return body.is_some() && depth == 0 && !closure,
+                _ => {}
+            },
+            // A block body, which needs no comma unless something continues it.
+            TokenTree::Group(group) if group.delimiter() == Delimiter::Brace => {
+                return body == Some(before.len())
+                    && match next {
+                        Some(TokenTree::Punct(_)) => false,
+                        Some(TokenTree::Ident(next)) => next != "else" && next != "as",
+                        _ => true,
+                    };
+            }
+            _ => {}
+        }
+        false
     })
 }
 
@@ -582,13 +641,19 @@ impl Skeleton {
     /// The key with placeholders about as wide as what they stand for (never wider), for
     /// a piece whose lines do not fit its layout's: prettyplease breaks the lines of such
     /// a skeleton where it breaks the piece's, and pieces alike but for their names' and
-    /// strings' exact widths share it.
-    fn widened(&self) -> Option<String> {
+    /// strings' exact widths share it. `exact` makes each placeholder exactly as wide, for
+    /// a piece that fits neither: one whose lines come close to the margin (an enum's
+    /// long variant names), which only breaks taken for its very widths make fit; such
+    /// pieces still share a layout more often than they repeat word for word.
+    fn widened(&self, exact: bool) -> Option<String> {
         let mut out = String::with_capacity(self.key.len() + self.text.len());
         let mut slots = self.slots.iter();
         // The widest of `WIDTHS` that is not wider than `width`; a name's stays short
         // (or long) to prettyplease.
         let bucket = |width: usize, least: usize| {
+            if exact {
+                return width.max(least);
+            }
             WIDTHS
                 .iter()
                 .rev()
@@ -602,7 +667,9 @@ impl Skeleton {
                     let Slot::Name { text } = slots.next()? else {
                         return None;
                     };
-                    let width = if text.len() > SHORT_NAME {
+                    let width = if exact {
+                        text.len()
+                    } else if text.len() > SHORT_NAME {
                         bucket(text.len(), SHORT_NAME + 1)
                     } else {
                         1
@@ -1021,6 +1088,37 @@ mod tests {
         };
         assert!(skeleton(block.clone()).unsupported);
         assert_prints_as_prettyplease(block);
+    }
+
+    #[test]
+    fn match_arms_are_cut_where_they_end_and_never_inside_one() {
+        let arms = quote! {
+            A => 1,
+            B if x < y => { y }
+            C => Vec::<(u8, u16)>::new(),
+            D => |a, b| a + b,
+            E => f(),
+            _ => {}
+        };
+        let cut: Vec<String> = split_arms(arms.clone().into_iter().collect())
+            .into_iter()
+            .map(|arm| arm.into_iter().collect::<TokenStream>().to_string())
+            .collect();
+        // After a closure's `|`, a comma may be its parameters': the rest stays together.
+        assert_eq!(
+            cut,
+            [
+                "A => 1 ,",
+                "B if x < y => { y }",
+                "C => Vec :: < (u8 , u16) > :: new () ,",
+                "D => | a , b | a + b , E => f () , _ => { }",
+            ]
+        );
+        assert_prints_as_prettyplease(quote! {
+            fn pick(x: u8, y: u8) -> u8 {
+                match x { #arms }
+            }
+        });
     }
 
     #[test]

@@ -118,6 +118,7 @@ const DEFAULT_OUT: &str = "generated";
 const DEFAULT_CRATE: &str = "highlevel-contacts";
 
 fn main() -> ExitCode {
+    without_huge_pages();
     let cli = Cli::parse();
     match cli.command {
         Command::Codegen(args) => codegen(args),
@@ -126,6 +127,20 @@ fn main() -> ExitCode {
         Command::Lint(args) => lint(args),
     }
 }
+
+/// mimalloc keeps taking fresh pages as idle ones are given back, and where transparent
+/// huge pages are on, each first touch zeroes 2 MiB: page faults were 8.8% of the
+/// generator's time on the HighLevel corpus, and 2.4% with huge pages off. Processes this
+/// one starts (cargo in `corpus` and `bench`) inherit the setting.
+#[cfg(target_os = "linux")]
+fn without_huge_pages() {
+    // SAFETY: PR_SET_THP_DISABLE takes plain integers and changes only how this process's
+    // memory is paged; a kernel without it returns an error, which leaves things as they were.
+    let _ = unsafe { libc::prctl(libc::PR_SET_THP_DISABLE, 1, 0, 0, 0) };
+}
+
+#[cfg(not(target_os = "linux"))]
+fn without_huge_pages() {}
 
 /// Exit codes: 0 done (or up to date), 1 stale output under `--check`, 2 bad input or I/O failure.
 fn codegen(args: CodegenArgs) -> ExitCode {
