@@ -12,16 +12,17 @@
 //! fits filled fitted empty, and every break prettyplease took for the skeleton it takes
 //! for the item. Its one rule that is not about lines fitting (a struct literal wider than
 //! 34 columns is never kept on one line) is checked too. An item that fails either check
-//! tries a second skeleton whose placeholders are about as wide as what they stand for;
-//! one that fails again, or holds a token no placeholder stands for, goes through syn and
-//! prettyplease. The tests in `xtask`'s `layout_oracle.rs` hold the two ways to the same
+//! tries a second skeleton whose placeholders are about as wide as what they stand for,
+//! then a third whose placeholders are exactly as wide; one that fails all three, or
+//! holds a token no placeholder stands for, goes through syn and prettyplease. The tests in `xtask`'s `layout_oracle.rs` hold the two ways to the same
 //! text over the project's fixtures and the corpora.
 //!
-//! Impls, structs, enums and functions are split: the header, and each impl item, field,
-//! variant or statement inside one-element wrappers (`impl w { fn w() { .. } }` around a
-//! statement of a method), get layouts of their own. prettyplease prints each of them on
-//! lines of its own at the same indentation, whatever comes before or after, so their
-//! skeletons repeat far more often than whole items do. A piece that no layout can print
+//! Impls, structs, enums, functions and `match` statements are split: the header, and
+//! each impl item, field, variant, statement or arm inside one-element wrappers
+//! (`impl w { fn w() { .. } }` around a statement of a method), get layouts of their own;
+//! so do the attributes in front of an item, field, variant or arm. prettyplease prints
+//! each of them on lines of its own at the same indentation, whatever comes before or
+//! after, so their skeletons repeat far more often than whole items do. A piece that no layout can print
 //! is remembered by its text, since emitted code repeats statements word for word.
 
 use std::collections::HashMap;
@@ -114,6 +115,19 @@ impl Body {
             Body::Match => "w => w,",
         }
     }
+
+    /// [`Body::dummy`]'s tokens.
+    fn dummy_tokens(self) -> TokenStream {
+        match self {
+            Body::Impl => quote::quote!(
+                fn w() {}
+            ),
+            Body::Struct => quote::quote!(w: w,),
+            Body::Enum => quote::quote!(W,),
+            Body::Fn => quote::quote!(w;),
+            Body::Match => quote::quote!(w => w,),
+        }
+    }
 }
 
 /// The items around a piece printed apart from its item, which put it at the indentation
@@ -124,6 +138,8 @@ struct Wrapper {
     open: String,
     close: String,
     depth: usize,
+    /// The body the piece is an element of; `None` at the top level.
+    body: Option<Body>,
 }
 
 impl Wrapper {
@@ -132,6 +148,23 @@ impl Wrapper {
             open: format!("{}{} ", self.open, body.open()),
             close: format!("}} {}", self.close),
             depth: self.depth + 1,
+            body: Some(body),
+        }
+    }
+
+    /// An element that stands for any here below its attributes, as tokens and as
+    /// printed; `None` in a function's body, where an expression statement's attributes
+    /// stay on its line.
+    fn dummy(&self) -> Option<(TokenStream, &'static str)> {
+        match self.body {
+            Some(Body::Fn) => None,
+            Some(body) => Some((body.dummy_tokens(), body.dummy())),
+            None => Some((
+                quote::quote!(
+                    struct w;
+                ),
+                "struct w;",
+            )),
         }
     }
 
@@ -168,11 +201,10 @@ fn print_piece(
     };
     let stream = group.stream();
     drop(group);
-    let dummy: TokenStream = body
-        .dummy()
-        .parse()
-        .map_err(|_| bug("a dummy does not lex"))?;
-    tokens.push(TokenTree::Group(Group::new(Delimiter::Brace, dummy)));
+    tokens.push(TokenTree::Group(Group::new(
+        Delimiter::Brace,
+        body.dummy_tokens(),
+    )));
     let mut header = String::new();
     print_leaf(wrapper, tokens, skeleton, &mut header)?;
     let indent = " ".repeat(4 * wrapper.depth);
@@ -191,8 +223,8 @@ fn print_piece(
     Ok(())
 }
 
-/// Prints a piece through its layout, or through syn and prettyplease when the layout
-/// cannot be filled in.
+/// Prints a piece: its leading doc comments, its leading attributes, and the rest
+/// through its layout.
 fn print_leaf(
     wrapper: &Wrapper,
     mut tokens: Vec<TokenTree>,
@@ -225,6 +257,44 @@ fn print_leaf(
         docs += 2;
     }
     tokens.drain(..docs);
+    // So are the attributes of an item, field, variant or arm, each on lines of its own
+    // (prettyplease breaks the body it is in): printed apart from it, pieces alike but for
+    // their attributes share a layout.
+    let mut attrs = 0;
+    while is_punct(tokens.get(attrs), '#')
+        && matches!(tokens.get(attrs + 1), Some(TokenTree::Group(group)) if group.delimiter() == Delimiter::Bracket)
+    {
+        attrs += 2;
+    }
+    let dummy = wrapper
+        .dummy()
+        .filter(|_| attrs > 0 && attrs < tokens.len());
+    if let Some((dummy, printed_dummy)) = dummy {
+        let rest = tokens.split_off(attrs);
+        tokens.extend(dummy);
+        let mut above = String::new();
+        print_skeleton(wrapper, tokens, skeleton, &mut above)?;
+        let indent = " ".repeat(4 * wrapper.depth);
+        let lines = above
+            .strip_suffix('\n')
+            .and_then(|above| above.strip_suffix(printed_dummy))
+            .and_then(|above| above.strip_suffix(indent.as_str()))
+            .filter(|lines| lines.ends_with('\n'))
+            .ok_or_else(|| bug("attributes are not printed above their element"))?;
+        out.push_str(lines);
+        tokens = rest;
+    }
+    print_skeleton(wrapper, tokens, skeleton, out)
+}
+
+/// Prints a piece through its layout, or through syn and prettyplease when the layout
+/// cannot be filled in.
+fn print_skeleton(
+    wrapper: &Wrapper,
+    tokens: Vec<TokenTree>,
+    skeleton: &mut Skeleton,
+    out: &mut String,
+) -> syn::Result<()> {
     skeleton.clear();
     skeleton.key.push_str(&wrapper.open);
     skeleton.walk(tokens.into_iter(), false);
@@ -260,7 +330,7 @@ fn bug(message: &str) -> syn::Error {
 type Remembered<V> = LazyLock<Mutex<HashMap<String, V>>>;
 
 /// The layouts printed so far, by skeleton; `None` for a skeleton that does not parse.
-static LAYOUTS: Remembered<Option<Arc<str>>> = LazyLock::new(Mutex::default);
+static LAYOUTS: Remembered<Option<Arc<Layout>>> = LazyLock::new(Mutex::default);
 
 /// Pieces that no layout could print, by their text: emitted code repeats statements
 /// word for word (the same header on every request) that are too long for their layout.
@@ -273,14 +343,17 @@ fn lock<V>(map: &'static Remembered<V>) -> MutexGuard<'static, HashMap<String, V
 }
 
 /// The layout of the skeleton `key`, without the lines of the wrapper it is in.
-fn layout(key: &str, wrapper: &Wrapper) -> Option<Arc<str>> {
+fn layout(key: &str, wrapper: &Wrapper) -> Option<Arc<Layout>> {
     if let Some(layout) = lock(&LAYOUTS).get(key) {
         return layout.clone();
     }
     // Printed outside the lock: two threads may both print a new skeleton, alike.
-    let layout: Option<Arc<str>> = syn::parse_str::<syn::File>(key)
-        .ok()
-        .and_then(|file| wrapper.cut(&prettyplease::unparse(&file)).map(Arc::from));
+    let layout = syn::parse_str::<syn::File>(key).ok().and_then(|file| {
+        let printed = prettyplease::unparse(&file);
+        wrapper
+            .cut(&printed)
+            .map(|text| Arc::new(Layout::new(text)))
+    });
     lock(&LAYOUTS).insert(key.to_string(), layout.clone());
     layout
 }
@@ -818,6 +891,69 @@ fn is_keyword(name: &str) -> bool {
     )
 }
 
+/// A layout as filling it reads it: cut once into lines, and each line into text and
+/// placeholders.
+struct Layout {
+    text: String,
+    lines: Vec<Line>,
+    cuts: Vec<Cut>,
+}
+
+struct Line {
+    /// Its indentation, a range of [`Layout::text`].
+    indent: Range<usize>,
+    /// What follows the indentation, a range of [`Layout::cuts`]; `None` for a doc
+    /// comment's `///` (or `//!`), which the comment's text follows.
+    cuts: Option<Range<usize>>,
+}
+
+/// A run of a layout's text, or a placeholder.
+enum Cut {
+    Text(Range<usize>),
+    Name { width: usize },
+    Str { width: usize },
+}
+
+impl Layout {
+    fn new(text: &str) -> Layout {
+        let mut layout = Layout {
+            text: text.to_string(),
+            lines: Vec::new(),
+            cuts: Vec::new(),
+        };
+        let mut at = 0;
+        for line in text.split_inclusive('\n') {
+            let whole = line.strip_suffix('\n').unwrap_or(line);
+            let content = whole.trim_start_matches(' ');
+            let indent = at..at + whole.len() - content.len();
+            let mut cut_at = indent.end;
+            at += line.len();
+            if content == "///" || content == "//!" {
+                layout.lines.push(Line {
+                    indent: indent.start..indent.end + content.len(),
+                    cuts: None,
+                });
+                continue;
+            }
+            let first = layout.cuts.len();
+            for piece in Template(content) {
+                let (cut, width) = match piece {
+                    Piece::Text(text) => (Cut::Text(cut_at..cut_at + text.len()), text.len()),
+                    Piece::Name { width } => (Cut::Name { width }, width),
+                    Piece::Str { width } => (Cut::Str { width }, width),
+                };
+                layout.cuts.push(cut);
+                cut_at += width;
+            }
+            layout.lines.push(Line {
+                indent,
+                cuts: Some(first..layout.cuts.len()),
+            });
+        }
+        layout
+    }
+}
+
 /// A skeleton's text or a layout, cut where placeholders are.
 enum Piece<'a> {
     Text(&'a str),
@@ -889,7 +1025,7 @@ impl<'a> Iterator for Template<'a> {
 /// Writes the layout with the skeleton's placeholders replaced by what they stand for;
 /// `false`, and nothing written, where the text might not be prettyplease's (a filled
 /// line too long, placeholders and slots out of step).
-fn fill(layout: &str, skeleton: &mut Skeleton, out: &mut String) -> bool {
+fn fill(layout: &Layout, skeleton: &mut Skeleton, out: &mut String) -> bool {
     let start = out.len();
     let filled = fill_lines(layout, skeleton, out).is_some();
     if !filled {
@@ -898,7 +1034,7 @@ fn fill(layout: &str, skeleton: &mut Skeleton, out: &mut String) -> bool {
     filled
 }
 
-fn fill_lines(layout: &str, skeleton: &mut Skeleton, out: &mut String) -> Option<()> {
+fn fill_lines(layout: &Layout, skeleton: &mut Skeleton, out: &mut String) -> Option<()> {
     let Skeleton {
         text: names,
         docs,
@@ -907,40 +1043,38 @@ fn fill_lines(layout: &str, skeleton: &mut Skeleton, out: &mut String) -> Option
         ..
     } = skeleton;
     let mut slots = slots.iter();
-    for line in layout.lines() {
-        let content = line.trim_start_matches(' ');
-        let indent = line.len() - content.len();
-        if content == "///" || content == "//!" {
+    for line in &layout.lines {
+        let Some(cuts) = line.cuts.clone() else {
             let Some(Slot::Doc { doc, .. }) = slots.next() else {
                 return None;
             };
-            out.push_str(line);
+            out.push_str(&layout.text[line.indent.clone()]);
             out.push_str(&docs[doc.clone()]);
             out.push('\n');
             continue;
-        }
+        };
         let line_start = out.len();
-        out.push_str(&line[..indent]);
+        out.push_str(&layout.text[line.indent.clone()]);
         strings.clear();
         let mut filled = false;
-        for piece in Template(content) {
-            match piece {
-                Piece::Text(text) => out.push_str(text),
-                Piece::Name { width } => {
+        for cut in &layout.cuts[cuts] {
+            match cut {
+                Cut::Text(text) => out.push_str(&layout.text[text.clone()]),
+                Cut::Name { width } => {
                     let Some(Slot::Name { text }) = slots.next() else {
                         return None;
                     };
-                    if width > text.len() || (width > SHORT_NAME) != (text.len() > SHORT_NAME) {
+                    if *width > text.len() || (*width > SHORT_NAME) != (text.len() > SHORT_NAME) {
                         return None;
                     }
                     out.push_str(&names[text.clone()]);
                     filled = true;
                 }
-                Piece::Str { width } => {
+                Cut::Str { width } => {
                     let Some(Slot::Str { text }) = slots.next() else {
                         return None;
                     };
-                    if width > text.len() {
+                    if *width > text.len() {
                         return None;
                     }
                     let start = out.len() - line_start;
@@ -950,7 +1084,7 @@ fn fill_lines(layout: &str, skeleton: &mut Skeleton, out: &mut String) -> Option
                 }
             }
         }
-        if filled && !fits(&out[line_start..], indent, strings) {
+        if filled && !fits(&out[line_start..], line.indent.len(), strings) {
             return None;
         }
         out.push('\n');
@@ -1117,6 +1251,32 @@ mod tests {
         assert_prints_as_prettyplease(quote! {
             fn pick(x: u8, y: u8) -> u8 {
                 match x { #arms }
+            }
+        });
+    }
+
+    #[test]
+    fn attributes_are_printed_apart_where_prettyplease_puts_them_on_lines_of_their_own() {
+        assert_prints_as_prettyplease(quote! {
+            #[derive(Debug)]
+            #[serde(rename_all = "camelCase")]
+            pub struct Contact {
+                #[serde(rename = "firstName", default, skip_serializing_if = "Option::is_none")]
+                pub first_name: Option<String>,
+            }
+            impl Contact {
+                #[cfg(feature = "contacts")]
+                #[must_use]
+                pub fn kind(&self, scheme: Scheme) -> &'static str {
+                    // An expression statement's attributes stay on its line.
+                    #[cfg(feature = "rustls")]
+                    builder = builder.use_preconfigured_tls(config);
+                    match scheme {
+                        #[cfg(feature = "contacts")]
+                        Scheme::Bearer => "bearer",
+                        Scheme::Other(_) => "other",
+                    }
+                }
             }
         });
     }
