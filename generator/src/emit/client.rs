@@ -819,7 +819,8 @@ fn emit_operation(api: &Api, op: &Operation) -> (TokenStream, TokenStream) {
         .map(|note| quote!(#[deprecated(note = #note)]));
     let request_body = emit_request(api, op);
     let provider_note = (api.runtime.has(Piece::TokenProvider) && !op.security.is_empty()).then(|| {
-        quote!(#[doc = " A token from a `TokenProvider` is not on it: the operation's own methods put it on each attempt."])
+        let note = " A token from a `TokenProvider` is not on it: the operation's own methods put it on each attempt.";
+        quote!(#[doc = #note])
     });
     let decode_body = emit_decode(op);
     let enums = emit_body_enums(op);
@@ -921,6 +922,16 @@ fn emit_operation(api: &Api, op: &Operation) -> (TokenStream, TokenStream) {
             }
         }
     });
+    // Doc lines go in as values: a `///` line in a `quote!` template is lexed each time.
+    let request_sends = [
+        "",
+        " [`Client::execute`] sends it with this client's timeout, retry policy and options.",
+    ];
+    let errors_heading = ["", " # Errors", ""];
+    let request_errors = errors_heading.iter().chain(&[
+        " [`Error::InvalidRequest`] when a value cannot be written into the URL or a header,",
+        " or when the operation needs credentials the client was not given.",
+    ]);
     let methods = quote! {
         #doc
         #allow_deprecated
@@ -936,14 +947,9 @@ fn emit_operation(api: &Api, op: &Operation) -> (TokenStream, TokenStream) {
         #stream
 
         #[doc = #request_doc]
-        ///
-        /// [`Client::execute`] sends it with this client's timeout, retry policy and options.
+        #(#[doc = #request_sends])*
         #provider_note
-        ///
-        /// # Errors
-        ///
-        /// [`Error::InvalidRequest`] when a value cannot be written into the URL or a header,
-        /// or when the operation needs credentials the client was not given.
+        #(#[doc = #request_errors])*
         #deprecated
         #allow_deprecated
         #gate
@@ -953,9 +959,7 @@ fn emit_operation(api: &Api, op: &Operation) -> (TokenStream, TokenStream) {
     };
     let items = quote! {
         #[doc = #decode_doc]
-        ///
-        /// # Errors
-        ///
+        #(#[doc = #errors_heading])*
         #[doc = #decode_errors_doc]
         #deprecated
         pub fn #decode_fn(status: StatusCode, headers: HeaderMap, body: &[u8]) -> Result<#decoded, Error<#error_enum>> {

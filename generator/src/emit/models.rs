@@ -103,8 +103,9 @@ fn emit_struct(name: &proc_macro2::Ident, doc: TokenStream, shape: &Struct) -> T
     let extra = shape.extra.as_ref().map(|extra| {
         let extra_name = ident(&extra.rust_name);
         let ty = extra_map_type(&extra.value);
+        let doc = " Fields the API description does not list, kept as received and sent back as they are.";
         quote! {
-            /// Fields the API description does not list, kept as received and sent back as they are.
+            #[doc = #doc]
             #[serde(flatten)]
             pub #extra_name: #ty,
         }
@@ -154,9 +155,10 @@ fn emit_to_form(name: &proc_macro2::Ident, shape: &Struct) -> TokenStream {
         .iter()
         .any(|f| f.deprecated)
         .then(|| quote!(#[allow(deprecated)]));
+    let doc = " The body's parts, as the request sends them.";
     quote! {
         impl #name {
-            /// The body's parts, as the request sends them.
+            #[doc = #doc]
             #deprecated
             pub(crate) fn to_form<E>(&self) -> Result<reqwest::multipart::Form, crate::Error<E>> {
                 let mut form = reqwest::multipart::Form::new();
@@ -185,9 +187,14 @@ fn field_serde(field: &Field) -> Option<TokenStream> {
     }
     match field.presence() {
         Presence::Required | Presence::RequiredNullable => {}
-        Presence::Optional => parts.push(quote!(default, skip_serializing_if = "Option::is_none")),
+        // Strings go in as values: a literal in a `quote!` template is lexed each time.
+        Presence::Optional => {
+            let skip = "Option::is_none";
+            parts.push(quote!(default, skip_serializing_if = #skip));
+        }
         Presence::OptionalNullable => {
-            parts.push(quote!(default, skip_serializing_if = "Nullable::is_absent"))
+            let skip = "Nullable::is_absent";
+            parts.push(quote!(default, skip_serializing_if = #skip));
         }
     }
     (!parts.is_empty()).then(|| quote!(#[serde(#(#parts),*)]))
@@ -225,8 +232,9 @@ fn emit_builder(name: &proc_macro2::Ident, shape: &Struct, has_required: bool) -
             .iter()
             .any(|f| f.deprecated)
             .then(|| quote!(#[allow(deprecated)]));
+        let doc = " Creates the value from its required fields; every optional field starts unset.";
         quote! {
-            /// Creates the value from its required fields; every optional field starts unset.
+            #[doc = #doc]
             #too_many
             #deprecated
             pub fn new(#(#params),*) -> Self {
@@ -315,17 +323,19 @@ fn emit_enum(name: &proc_macro2::Ident, doc: TokenStream, values: &Enum) -> Toke
         let wire = &variant.wire_value;
         quote!(#wire => #name::#variant_name,)
     });
+    let fallback_doc = " A value the API description does not list, kept as received.";
+    let as_str_doc = " The value as it is sent on the wire.";
     quote! {
         #doc
         #[derive(Debug, Clone, PartialEq, Eq, Hash)]
         pub enum #name {
             #(#variants)*
-            /// A value the API description does not list, kept as received.
+            #[doc = #fallback_doc]
             #fallback(String),
         }
 
         impl #name {
-            /// The value as it is sent on the wire.
+            #[doc = #as_str_doc]
             pub fn as_str(&self) -> &str {
                 match self {
                     #(#to_str)*
