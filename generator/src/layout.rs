@@ -327,7 +327,8 @@ fn bug(message: &str) -> syn::Error {
     syn::Error::new(proc_macro2::Span::call_site(), message)
 }
 
-type Remembered<V> = LazyLock<Mutex<HashMap<String, V>>>;
+type Memo<V> = HashMap<String, V, foldhash::fast::RandomState>;
+type Remembered<V> = LazyLock<Mutex<Memo<V>>>;
 
 /// The layouts printed so far, by skeleton; `None` for a skeleton that does not parse.
 static LAYOUTS: Remembered<Option<Arc<Layout>>> = LazyLock::new(Mutex::default);
@@ -338,7 +339,7 @@ static PRINTED: Remembered<Arc<str>> = LazyLock::new(Mutex::default);
 
 /// A thread that panicked while holding the lock left the map whole: every insert is one
 /// call.
-fn lock<V>(map: &'static Remembered<V>) -> MutexGuard<'static, HashMap<String, V>> {
+fn lock<V>(map: &'static Remembered<V>) -> MutexGuard<'static, Memo<V>> {
     map.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
 }
 

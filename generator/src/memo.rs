@@ -8,11 +8,14 @@ use std::sync::{Arc, LazyLock, Mutex, MutexGuard};
 
 use crate::ir::Model;
 
-static PRINTED: LazyLock<Mutex<HashMap<Model, Arc<str>>>> = LazyLock::new(Mutex::default);
+/// Hashed with foldhash: a model is hashed whole, docs and fields, on every look-up.
+type Printed = HashMap<Model, Arc<str>, foldhash::fast::RandomState>;
+
+static PRINTED: LazyLock<Mutex<Printed>> = LazyLock::new(Mutex::default);
 
 /// A thread that panicked while holding the lock left the map whole: every insert is one
 /// call.
-fn printed() -> MutexGuard<'static, HashMap<Model, Arc<str>>> {
+fn printed() -> MutexGuard<'static, Printed> {
     PRINTED
         .lock()
         .unwrap_or_else(|poisoned| poisoned.into_inner())
