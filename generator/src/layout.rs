@@ -14,16 +14,18 @@
 //! 34 columns is never kept on one line) is checked too. An item that fails either check
 //! tries a second skeleton whose placeholders are about as wide as what they stand for,
 //! then a third whose placeholders are exactly as wide; one that fails all three, or
-//! holds a token no placeholder stands for, goes through syn and prettyplease. The tests in `xtask`'s `layout_oracle.rs` hold the two ways to the same
-//! text over the project's fixtures and the corpora.
+//! holds a token no placeholder stands for, goes through syn and prettyplease. The tests
+//! in `xtask`'s `layout_oracle.rs` hold the two ways to the same text over the project's
+//! fixtures and the corpora.
 //!
 //! Impls, structs, enums, functions and `match` statements are split: the header, and
 //! each impl item, field, variant, statement or arm inside one-element wrappers
 //! (`impl w { fn w() { .. } }` around a statement of a method), get layouts of their own;
 //! so do the attributes in front of an item, field, variant or arm. prettyplease prints
 //! each of them on lines of its own at the same indentation, whatever comes before or
-//! after, so their skeletons repeat far more often than whole items do. A piece that no layout can print
-//! is remembered by its text, since emitted code repeats statements word for word.
+//! after, so their skeletons repeat far more often than whole items do. A piece that no
+//! layout can print is remembered by its text, since emitted code repeats statements word
+//! for word.
 
 use std::collections::HashMap;
 use std::fmt::Write as _;
@@ -31,6 +33,7 @@ use std::ops::Range;
 use std::sync::{Arc, LazyLock, Mutex, MutexGuard};
 
 use proc_macro2::{Delimiter, Group, Punct, Spacing, TokenStream, TokenTree};
+use quote::quote;
 
 /// prettyplease's margin, and the least room it leaves after deep indentation.
 const MARGIN: usize = 89;
@@ -119,13 +122,11 @@ impl Body {
     /// [`Body::dummy`]'s tokens.
     fn dummy_tokens(self) -> TokenStream {
         match self {
-            Body::Impl => quote::quote!(
-                fn w() {}
-            ),
-            Body::Struct => quote::quote!(w: w,),
-            Body::Enum => quote::quote!(W,),
-            Body::Fn => quote::quote!(w;),
-            Body::Match => quote::quote!(w => w,),
+            Body::Impl => quote! { fn w() {} },
+            Body::Struct => quote!(w: w,),
+            Body::Enum => quote!(W,),
+            Body::Fn => quote!(w;),
+            Body::Match => quote!(w => w,),
         }
     }
 }
@@ -159,12 +160,7 @@ impl Wrapper {
         match self.body {
             Some(Body::Fn) => None,
             Some(body) => Some((body.dummy_tokens(), body.dummy())),
-            None => Some((
-                quote::quote!(
-                    struct w;
-                ),
-                "struct w;",
-            )),
+            None => Some((quote! { struct w; }, "struct w;")),
         }
     }
 
@@ -901,7 +897,8 @@ struct Layout {
 }
 
 struct Line {
-    /// Its indentation, a range of [`Layout::text`].
+    /// Its indentation, a range of [`Layout::text`]; on a doc comment's line, with the
+    /// `///` after it.
     indent: Range<usize>,
     /// What follows the indentation, a range of [`Layout::cuts`]; `None` for a doc
     /// comment's `///` (or `//!`), which the comment's text follows.
@@ -1144,7 +1141,6 @@ fn fits(line: &str, indent: usize, strings: &[Range<usize>]) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use quote::quote;
 
     fn skeleton(tokens: TokenStream) -> Skeleton {
         let mut skeleton = Skeleton::default();
