@@ -50,18 +50,15 @@ const WIDTHS: [usize; 11] = [2, 5, 8, 12, 16, 24, 32, 48, 64, 96, 128];
 pub fn print(gate: &TokenStream, items: TokenStream) -> syn::Result<String> {
     // prettyplease prints an item's attributes first, each on lines of its own, so the
     // gate's lines are the same above every item.
-    let gate = if gate.is_empty() {
-        String::new()
-    } else {
-        let item = printed(&format!("{gate} struct w;"), &Wrapper::default())?;
-        item.strip_suffix("struct w;\n")
-            .ok_or_else(|| bug("an attribute is not printed above its item"))?
-            .to_string()
-    };
-    let mut text = String::new();
     let mut skeleton = Skeleton::default();
+    let mut gate_lines = String::new();
+    if !gate.is_empty() {
+        let attrs = gate.clone().into_iter().collect();
+        print_attrs(&Wrapper::default(), attrs, &mut skeleton, &mut gate_lines)?;
+    }
+    let mut text = String::new();
     for item in split_items(items.into_iter().collect()) {
-        text.push_str(&gate);
+        text.push_str(&gate_lines);
         print_piece(&Wrapper::default(), item, &mut skeleton, &mut text)?;
     }
     Ok(text)
@@ -153,14 +150,24 @@ impl Wrapper {
         }
     }
 
-    /// An element that stands for any here below its attributes, as tokens and as
-    /// printed; `None` in a function's body, where an expression statement's attributes
+    /// The indentation of the piece's lines.
+    fn indent(&self) -> String {
+        " ".repeat(4 * self.depth)
+    }
+
+    /// Whether the attributes in front of an element here are on lines of their own:
+    /// everywhere but in a function's body, where an expression statement's attributes
     /// stay on its line.
-    fn dummy(&self) -> Option<(TokenStream, &'static str)> {
+    fn attrs_apart(&self) -> bool {
+        !matches!(self.body, Some(Body::Fn))
+    }
+
+    /// An element that stands for any here below its attributes, as tokens and as
+    /// printed.
+    fn dummy(&self) -> (TokenStream, &'static str) {
         match self.body {
-            Some(Body::Fn) => None,
-            Some(body) => Some((body.dummy_tokens(), body.dummy())),
-            None => Some((quote! { struct w; }, "struct w;")),
+            Some(body) => (body.dummy_tokens(), body.dummy()),
+            None => (quote! { struct w; }, "struct w;"),
         }
     }
 
@@ -203,7 +210,7 @@ fn print_piece(
     )));
     let mut header = String::new();
     print_leaf(wrapper, tokens, skeleton, &mut header)?;
-    let indent = " ".repeat(4 * wrapper.depth);
+    let indent = wrapper.indent();
     let tail = format!("{indent}    {}\n{indent}}}\n", body.dummy());
     let open = header
         .strip_suffix(&tail)
@@ -246,7 +253,7 @@ fn print_leaf(
             *group = Group::new(Delimiter::Bracket, inner.into_iter().collect());
             break;
         };
-        out.extend(std::iter::repeat_n(' ', 4 * wrapper.depth));
+        out.push_str(&wrapper.indent());
         out.push_str("///");
         out.push_str(doc.trim_end_matches(' '));
         out.push('\n');
@@ -256,31 +263,36 @@ fn print_leaf(
     // So are the attributes of an item, field, variant or arm, each on lines of its own
     // (prettyplease breaks the body it is in): printed apart from it, pieces alike but for
     // their attributes share a layout.
-    let mut attrs = 0;
-    while is_punct(tokens.get(attrs), '#')
-        && matches!(tokens.get(attrs + 1), Some(TokenTree::Group(group)) if group.delimiter() == Delimiter::Bracket)
-    {
-        attrs += 2;
-    }
-    let dummy = wrapper
-        .dummy()
-        .filter(|_| attrs > 0 && attrs < tokens.len());
-    if let Some((dummy, printed_dummy)) = dummy {
+    let attrs = outer_attrs(&tokens);
+    if attrs > 0 && attrs < tokens.len() && wrapper.attrs_apart() {
         let rest = tokens.split_off(attrs);
-        tokens.extend(dummy);
-        let mut above = String::new();
-        print_skeleton(wrapper, tokens, skeleton, &mut above)?;
-        let indent = " ".repeat(4 * wrapper.depth);
-        let lines = above
-            .strip_suffix('\n')
-            .and_then(|above| above.strip_suffix(printed_dummy))
-            .and_then(|above| above.strip_suffix(indent.as_str()))
-            .filter(|lines| lines.ends_with('\n'))
-            .ok_or_else(|| bug("attributes are not printed above their element"))?;
-        out.push_str(lines);
+        print_attrs(wrapper, tokens, skeleton, out)?;
         tokens = rest;
     }
     print_skeleton(wrapper, tokens, skeleton, out)
+}
+
+/// Prints outer attributes as prettyplease prints them above an element of the wrapper's
+/// body (where [`Wrapper::attrs_apart`]): above a dummy element, whose line is cut off.
+fn print_attrs(
+    wrapper: &Wrapper,
+    mut attrs: Vec<TokenTree>,
+    skeleton: &mut Skeleton,
+    out: &mut String,
+) -> syn::Result<()> {
+    let (dummy, printed_dummy) = wrapper.dummy();
+    attrs.extend(dummy);
+    let mut above = String::new();
+    print_skeleton(wrapper, attrs, skeleton, &mut above)?;
+    let indent = wrapper.indent();
+    let lines = above
+        .strip_suffix('\n')
+        .and_then(|above| above.strip_suffix(printed_dummy))
+        .and_then(|above| above.strip_suffix(indent.as_str()))
+        .filter(|lines| lines.ends_with('\n'))
+        .ok_or_else(|| bug("attributes are not printed above their element"))?;
+    out.push_str(lines);
+    Ok(())
 }
 
 /// Prints a piece through its layout, or through syn and prettyplease when the layout
@@ -413,6 +425,17 @@ fn split_after(
     pieces
 }
 
+/// How many of the tokens in front are outer attributes (`#` and a bracket group each).
+fn outer_attrs(tokens: &[TokenTree]) -> usize {
+    let mut at = 0;
+    while is_punct(tokens.get(at), '#')
+        && matches!(tokens.get(at + 1), Some(TokenTree::Group(group)) if group.delimiter() == Delimiter::Bracket)
+    {
+        at += 2;
+    }
+    at
+}
+
 fn is_punct(token: Option<&TokenTree>, ch: char) -> bool {
     matches!(token, Some(TokenTree::Punct(punct)) if punct.as_char() == ch)
 }
@@ -437,13 +460,9 @@ fn split_body(item: &[TokenTree]) -> Option<Body> {
         });
         return (braces.count() == 1).then_some(Body::Match);
     }
-    let mut at = 0;
-    // Outer attributes.
-    while is_punct(item.get(at), '#') {
-        match item.get(at + 1) {
-            Some(TokenTree::Group(group)) if group.delimiter() == Delimiter::Bracket => at += 2,
-            _ => return None,
-        }
+    let mut at = outer_attrs(item);
+    if is_punct(item.get(at), '#') {
+        return None;
     }
     if is_ident(item.get(at), "pub") {
         at += 1;
