@@ -182,6 +182,40 @@ pub(crate) fn type_tokens_in(ty: &TypeRef, root: &TokenStream) -> TokenStream {
     }
 }
 
+/// The most paths a split feature's comment in `Cargo.toml` lists before it counts them.
+const SHOWN_PATHS: usize = 4;
+
+/// `text` as `#` comment lines of `Cargo.toml`, broken between words (a line break in a
+/// tag or path from the spec is one too, so it can never end the comment).
+fn comment(text: &str) -> String {
+    let mut out = String::new();
+    let mut line = String::from("#");
+    for word in text.split([' ', '\n', '\r']) {
+        if line.len() > 1 && line.len() + 1 + word.len() > COMMENT_WIDTH {
+            out.push_str(&line);
+            out.push('\n');
+            line.truncate(1);
+        }
+        line.push(' ');
+        line.push_str(word);
+    }
+    out.push_str(&line);
+    out.push('\n');
+    out
+}
+
+/// The width `Cargo.toml`'s comments are broken at, rustfmt's for the crate's code.
+const COMMENT_WIDTH: usize = 100;
+
+/// `` `a`, `b` and `c` ``.
+fn listed(paths: &[String]) -> String {
+    let quoted: Vec<String> = paths.iter().map(|path| format!("`{path}`")).collect();
+    match quoted.split_last() {
+        Some((last, rest)) if !rest.is_empty() => format!("{} and {last}", rest.join(", ")),
+        _ => quoted.concat(),
+    }
+}
+
 fn cargo_toml(api: &Api, settings: &Settings) -> String {
     let description = format!(
         "Typed client for {}, generated from its OpenAPI description",
@@ -205,6 +239,12 @@ fn cargo_toml(api: &Api, settings: &Settings) -> String {
             "\n# One feature per tag: each compiles its operations and the types they reach. Keep\n\
              # the ones you call: `default-features = false, features = [\"rustls\", ...]`.\n",
         );
+        if api.features.iter().any(|feature| !feature.paths.is_empty()) {
+            tag_features.push_str(
+                "# A tag that would compile a large share of the crate is split by path resource\n\
+                 # instead: one feature per resource, named after the tag and the resource.\n",
+            );
+        }
     }
     for feature in &api.features {
         default.push(format!("\"{}\"", feature.name));
@@ -223,13 +263,18 @@ fn cargo_toml(api: &Api, settings: &Settings) -> String {
             .iter()
             .map(|f| format!("\"reqwest/{f}\""))
             .collect();
-        tag_features.push_str(&format!(
-            "# {} {noun} tagged {}.\n{} = [{}]\n",
+        let paths = match feature.paths.len() {
+            0 => String::new(),
+            1..=SHOWN_PATHS => format!(", on {}", listed(&feature.paths)),
+            count => format!(", on `{}` and {} other paths", feature.paths[0], count - 1),
+        };
+        let about = format!(
+            "{} {noun} tagged {}{paths}.",
             feature.operations,
-            tags.join(", "),
-            feature.name,
-            enables.join(", ")
-        ));
+            tags.join(", ")
+        );
+        tag_features.push_str(&comment(&about));
+        tag_features.push_str(&format!("{} = [{}]\n", feature.name, enables.join(", ")));
     }
     let oauth_feature = if api.runtime.has(Piece::Oauth) {
         "# `RefreshingToken`: OAuth 2.0 access tokens renewed with a refresh token, one renewal\n\
@@ -484,9 +529,11 @@ fn lib_rs(api: &Api, settings: &Settings) -> TokenStream {
         ),
     ];
     if !api.models.is_empty() {
+        let gate = gate_attr(&api.models_gate);
         exports.push((
             "models",
             quote!(
+                #gate
                 pub use models::*;
             ),
         ));

@@ -45,6 +45,8 @@ pub struct Api {
     pub security_gate: Gate,
     /// What compiles the helpers of the example tests.
     pub examples_gate: Gate,
+    /// What compiles the re-export of the models: what any one of them needs.
+    pub models_gate: Gate,
     /// What compiles the example tests' import of the crate's types, when one of them
     /// names such a type.
     pub examples_import: Option<Gate>,
@@ -60,6 +62,9 @@ pub struct Feature {
     pub tags: Vec<String>,
     /// How many operations carry one of the tags.
     pub operations: usize,
+    /// The paths of its operations, when it is one part of a tag split by path resource
+    /// (a tag too large for one feature); empty when it is the whole tag.
+    pub paths: Vec<String>,
     /// reqwest features that only this feature's operations need.
     pub reqwest_features: Vec<&'static str>,
 }

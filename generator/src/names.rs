@@ -286,6 +286,17 @@ pub fn feature(tag: &str) -> String {
     name
 }
 
+/// The feature of one path resource of a tag split by resource: `google-ads` and `ads`
+/// become `google-ads-ads`; a resource with no letters or digits, `google-ads-root`.
+pub fn resource_feature(tag_feature: &str, resource: &str) -> String {
+    let resource = words(resource).to_kebab_case();
+    if resource.is_empty() {
+        format!("{tag_feature}-root")
+    } else {
+        format!("{tag_feature}-{resource}")
+    }
+}
+
 /// Names already given in one namespace; a second claim of the same name gets a number.
 #[derive(Debug, Default, Clone)]
 pub struct NameSet {

@@ -49,6 +49,83 @@ fn each_tag_is_a_feature_named_in_kebab_case() {
     );
     let media = &api.features[0];
     assert_eq!(media.tags, ["Pet Media"]);
+    // Small tags are never split by path.
+    assert!(api.features.iter().all(|f| f.paths.is_empty()));
+}
+
+#[test]
+fn a_tag_that_reaches_most_of_the_crate_gets_a_feature_per_path_resource() {
+    let api = lower("split-tags.yaml");
+    let features: Vec<(&str, usize, Vec<&str>)> = api
+        .features
+        .iter()
+        .map(|f| {
+            let paths = f.paths.iter().map(String::as_str).collect();
+            (f.name.as_str(), f.operations, paths)
+        })
+        .collect();
+    assert_eq!(
+        features,
+        [
+            // The operation on the path the others share is named for its last segment.
+            ("ads-ads", 1, vec!["/ads"]),
+            (
+                "ads-campaigns",
+                2,
+                vec!["/ads/campaigns", "/ads/campaigns/{campaignId}"]
+            ),
+            ("ads-creatives", 1, vec!["/ads/creatives/{creativeId}"]),
+            ("ads-reports", 1, vec!["/ads/reports"]),
+            ("users", 2, vec![]),
+        ]
+    );
+    assert!(api.features[..4].iter().all(|f| f.tags == ["Ads"]));
+}
+
+#[test]
+fn a_tag_whose_resources_share_most_of_what_they_reach_stays_one_feature() {
+    // Campaigns hold the creatives and reports: splitting would not halve any build.
+    let fixture = std::fs::read_to_string(fixtures("ok").join("split-tags.yaml"))
+        .expect("read split-tags.yaml");
+    let shared = fixture.replacen(
+        "        budget: {$ref: '#/components/schemas/Money'}\n",
+        "        budget: {$ref: '#/components/schemas/Money'}\n        \
+         creative: {$ref: '#/components/schemas/Creative'}\n        \
+         report: {$ref: '#/components/schemas/Report'}\n",
+        1,
+    );
+    assert_ne!(shared, fixture, "the fixture's Campaign has a budget");
+    let folder = tempfile::tempdir().expect("temporary folder");
+    let spec = folder.path().join("shared.yaml");
+    std::fs::write(&spec, shared).expect("write the spec");
+    let spec = generator::load::load(&spec).expect("the spec loads");
+    let api = generator::lower::lower(&spec).expect("the spec lowers");
+    let names: Vec<&str> = api.features.iter().map(|f| f.name.as_str()).collect();
+    assert_eq!(names, ["ads", "users"]);
+}
+
+#[test]
+fn a_split_tag_compiles_each_operation_and_type_under_its_resource_feature() {
+    let api = lower("split-tags.yaml");
+    assert_eq!(
+        operation_gate(&api, "get_campaign"),
+        gate(&["ads-campaigns"])
+    );
+    assert_eq!(
+        operation_gate(&api, "get_creative"),
+        gate(&["ads-creatives"])
+    );
+    // Also tagged `Users`, which is not split.
+    assert_eq!(
+        operation_gate(&api, "get_report"),
+        gate(&["ads-reports", "users"])
+    );
+    assert_eq!(model_gate(&api, "Campaign"), gate(&["ads-campaigns"]));
+    assert_eq!(
+        model_gate(&api, "Money"),
+        gate(&["ads-ads", "ads-campaigns", "ads-creatives"])
+    );
+    assert_eq!(model_gate(&api, "Report"), gate(&["ads-reports", "users"]));
 }
 
 #[test]

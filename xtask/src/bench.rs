@@ -5,6 +5,7 @@
 //! by stage, against reading and parsing the same files with `serde_json` alone. Generator
 //! figures mean something only from a release build: `cargo run --release -p xtask -- bench`.
 
+use std::collections::BTreeMap;
 use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::{Duration, Instant};
@@ -242,13 +243,29 @@ fn largest_crate(entry: &Entry) -> Result<(), String> {
     crate::write::write(&dir, &files).map_err(|e| format!("{}: {e}", dir.display()))?;
     crate::bench_builds::detach(&dir)?;
     println!(
-        "\nlargest HighLevel crate: {} ({} operations, {} tag features)",
+        "\nlargest HighLevel crate: {} ({} operations, {} features for tags or their resources)",
         entry.label,
         api.operations.len(),
         api.features.len()
     );
-    let features: Vec<String> = api.features.iter().map(|f| f.name.clone()).collect();
-    crate::bench_builds::feature_checks(&dir, &entry.crate_name, &features)
+    let mut selections: Vec<(String, Vec<String>)> = api
+        .features
+        .iter()
+        .map(|f| (format!("only `{}`", f.name), vec![f.name.clone()]))
+        .collect();
+    // A tag split by path resource, whole: what a user who needs all of it compiles.
+    let mut split: BTreeMap<&[String], Vec<String>> = BTreeMap::new();
+    for feature in api.features.iter().filter(|f| !f.paths.is_empty()) {
+        split
+            .entry(&feature.tags)
+            .or_default()
+            .push(feature.name.clone());
+    }
+    for (tags, features) in split {
+        let label = format!("all {} of `{}`", features.len(), tags.join("`, `"));
+        selections.push((label, features));
+    }
+    crate::bench_builds::feature_checks(&dir, &entry.crate_name, &selections)
 }
 
 /// Wall time of one pass of the generator over `entries`, the files in parallel.

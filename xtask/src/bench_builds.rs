@@ -191,8 +191,13 @@ fn cold_build(dir: &Path) -> Result<ColdBuild, String> {
     Ok(ColdBuild { time, packages })
 }
 
-/// (b): `cargo check` of `crate_dir` whole and with each of `features` alone, deps warm.
-pub fn feature_checks(crate_dir: &Path, name: &str, features: &[String]) -> Result<(), String> {
+/// (b): `cargo check` of `crate_dir` whole and with each of `selections` (a label and the
+/// features it turns on) instead of the defaults, dependencies warm.
+pub fn feature_checks(
+    crate_dir: &Path,
+    name: &str,
+    selections: &[(String, Vec<String>)],
+) -> Result<(), String> {
     let work = crate_dir
         .parent()
         .ok_or_else(|| format!("{} has no parent", crate_dir.display()))?;
@@ -230,7 +235,11 @@ pub fn feature_checks(crate_dir: &Path, name: &str, features: &[String]) -> Resu
     run(Command::new(cargo()).arg("fetch").current_dir(crate_dir))?;
 
     let all: Vec<&str> = std::iter::once("rustls")
-        .chain(features.iter().map(String::as_str))
+        .chain(
+            selections
+                .iter()
+                .flat_map(|(_, features)| features.iter().map(String::as_str)),
+        )
         .collect();
     let whole = check(&[])?;
     let whole_lines = lines(&all);
@@ -247,20 +256,29 @@ pub fn feature_checks(crate_dir: &Path, name: &str, features: &[String]) -> Resu
         whole_lines,
         "1.00x"
     );
-    for feature in features {
-        let selected = format!("rustls,{feature}");
+    let mut worst: Option<(f64, &str)> = None;
+    for (label, features) in selections {
+        let mut turned_on = vec!["rustls"];
+        turned_on.extend(features.iter().map(String::as_str));
         let time = check(&[
             "--no-default-features".to_string(),
             "--features".to_string(),
-            selected,
+            turned_on.join(","),
         ])?;
+        let ratio = time.as_secs_f64() / whole.as_secs_f64();
         println!(
             "{:<44} {:>10.1} {:>10} {:>7.2}x",
-            format!("only `{feature}`"),
+            label,
             time.as_secs_f64(),
-            lines(&["rustls", feature]),
-            time.as_secs_f64() / whole.as_secs_f64()
+            lines(&turned_on),
+            ratio
         );
+        if features.len() == 1 && worst.is_none_or(|(before, _)| ratio > before) {
+            worst = Some((ratio, &features[0]));
+        }
+    }
+    if let Some((ratio, feature)) = worst {
+        println!("one feature alone, at most: {ratio:.2}x of the whole (`{feature}`)");
     }
     Ok(())
 }

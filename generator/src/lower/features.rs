@@ -1,51 +1,41 @@
 //! Cargo features per tag: an API whose operations carry several tags gets one feature per
 //! tag, all on by default, so that a user who needs one group compiles only its operations
-//! and the types they reach. Every item gets a gate here: an operation the features of its
-//! tags, a model those of the operations that reach it (always, when an untagged operation,
-//! a webhook, every tag or nothing reaches it), a credential those of the operations that
-//! may use it.
+//! and the types they reach. A tag that would compile a large share of the crate gets one
+//! feature per path resource instead. Every item gets a gate here: an operation the
+//! features of its tags (or resources), a model those of the operations that reach it
+//! (always, when an untagged operation, a webhook, every feature or nothing reaches it), a
+//! credential those of the operations that may use it.
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use crate::ir::{Api, BodyKind, Feature, Gate, Operation, ParameterLocation, TypeRef};
+use crate::ir::{Api, BodyKind, Feature, Gate, ModelKind, Operation, ParameterLocation, TypeRef};
 use crate::names;
 
 /// Fewer distinct tags than this and the crate has no tag features: one group is the whole.
 const MIN_TAGS: usize = 2;
 
+/// A tag whose feature would compile more than this share of the crate (a quarter) is
+/// split by path resource, so that no one feature costs close to the whole build (the
+/// runtime modules that every build has come on top).
+const SPLIT_SHARE: usize = 4;
+
+/// ...but only when the tag is big enough to matter: about this many lines of Rust, what
+/// `cargo check` gets through in a few tenths of a second.
+const MIN_SPLIT_SIZE: usize = 1_000;
+
 pub(super) fn assign(api: &mut Api) {
-    let mut by_feature: BTreeMap<String, (BTreeSet<String>, usize)> = BTreeMap::new();
-    for op in &api.operations {
-        let features: BTreeSet<String> = op.tags.iter().map(|tag| names::feature(tag)).collect();
+    let mut by_feature: BTreeMap<String, (BTreeSet<String>, Vec<usize>)> = BTreeMap::new();
+    for (index, op) in api.operations.iter().enumerate() {
         for tag in &op.tags {
-            by_feature
-                .entry(names::feature(tag))
-                .or_default()
-                .0
-                .insert(tag.clone());
-        }
-        for feature in features {
-            by_feature.entry(feature).or_default().1 += 1;
+            let (tags, operations) = by_feature.entry(names::feature(tag)).or_default();
+            tags.insert(tag.clone());
+            if operations.last() != Some(&index) {
+                operations.push(index);
+            }
         }
     }
     if by_feature.len() < MIN_TAGS {
         return;
-    }
-    api.features = by_feature
-        .into_iter()
-        .map(|(name, (tags, operations))| Feature {
-            name,
-            tags: tags.into_iter().collect(),
-            operations,
-            reqwest_features: Vec::new(),
-        })
-        .collect();
-
-    for op in &mut api.operations {
-        let features: BTreeSet<String> = op.tags.iter().map(|tag| names::feature(tag)).collect();
-        op.gate = Gate {
-            features: features.into_iter().collect(),
-        };
     }
 
     let edges: BTreeMap<&str, Vec<String>> = api
@@ -59,6 +49,30 @@ pub(super) fn assign(api: &mut Api) {
             (model.rust_name.as_str(), named)
         })
         .collect();
+    let groups = groups(api, &edges, by_feature);
+
+    let mut gates = vec![BTreeSet::new(); api.operations.len()];
+    for group in &groups {
+        for &index in &group.operations {
+            gates[index].insert(group.name.clone());
+        }
+    }
+    for (op, features) in api.operations.iter_mut().zip(gates) {
+        op.gate = Gate {
+            features: features.into_iter().collect(),
+        };
+    }
+    api.features = groups
+        .into_iter()
+        .map(|group| Feature {
+            name: group.name,
+            tags: group.tags,
+            operations: group.operations.len(),
+            paths: group.paths,
+            reqwest_features: Vec::new(),
+        })
+        .collect();
+
     let mut reached: BTreeMap<String, Vec<Gate>> = BTreeMap::new();
     let mut reach = |roots: Vec<String>, gate: &Gate| {
         for name in closure(&edges, roots) {
@@ -122,6 +136,7 @@ pub(super) fn assign(api: &mut Api) {
     for model in &mut api.models {
         model.gate = gates.remove(&model.rust_name).unwrap_or_default();
     }
+    api.models_gate = Gate::any(api.models.iter().map(|model| &model.gate));
 
     let gates: BTreeMap<&str, &Gate> = api
         .models
@@ -155,6 +170,162 @@ pub(super) fn assign(api: &mut Api) {
     } else {
         Gate::any(secured)
     };
+}
+
+/// The features' groups of operations: one per tag, or per path resource of a tag too
+/// large for one, in name order.
+fn groups(
+    api: &Api,
+    edges: &BTreeMap<&str, Vec<String>>,
+    by_feature: BTreeMap<String, (BTreeSet<String>, Vec<usize>)>,
+) -> Vec<Group> {
+    let sizes = Sizes::new(api, edges);
+    let mut taken = names::NameSet::with_reserved(by_feature.keys().map(String::as_str));
+    let mut groups = Vec::new();
+    for (name, (tags, operations)) in by_feature {
+        let group = Group {
+            name,
+            tags: tags.into_iter().collect(),
+            operations,
+            paths: Vec::new(),
+        };
+        split(group, api, &sizes, &mut taken, &mut groups);
+    }
+    groups.sort_by(|a, b| a.name.cmp(&b.name));
+    groups
+}
+
+/// The operations of a feature, and the paths they were split by, if they were.
+struct Group {
+    name: String,
+    tags: Vec<String>,
+    operations: Vec<usize>,
+    paths: Vec<String>,
+}
+
+/// Pushes `group` to `out`, or, when it is too large a share of the crate, the groups of
+/// its operations by the first literal path segment after the paths they share (split
+/// again while still too large). Operations on the shared path itself are named for its
+/// last literal segment.
+fn split(group: Group, api: &Api, sizes: &Sizes, taken: &mut names::NameSet, out: &mut Vec<Group>) {
+    let size = sizes.of(api, &group.operations);
+    if size * SPLIT_SHARE <= sizes.total || size < MIN_SPLIT_SIZE {
+        out.push(group);
+        return;
+    }
+    let paths: Vec<Vec<&str>> = group
+        .operations
+        .iter()
+        .map(|&index| {
+            api.operations[index]
+                .path
+                .split('/')
+                .filter(|segment| !segment.is_empty())
+                .collect()
+        })
+        .collect();
+    let shared = paths.iter().skip(1).fold(paths[0].len(), |shared, path| {
+        shared.min(
+            path.iter()
+                .zip(&paths[0])
+                .take_while(|(a, b)| a == b)
+                .count(),
+        )
+    });
+    let literal = |segment: &&&str| !segment.contains('{');
+    let mut parts: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
+    for (path, &index) in paths.iter().zip(&group.operations) {
+        let resource = path[shared..]
+            .iter()
+            .find(literal)
+            .or_else(|| path[..shared].iter().rev().find(literal))
+            .copied()
+            .unwrap_or("");
+        parts.entry(resource).or_default().push(index);
+    }
+    // A split that does not halve the largest part's cost only adds features: the parts
+    // share most of what they reach.
+    let largest = parts
+        .values()
+        .map(|operations| sizes.of(api, operations))
+        .max()
+        .unwrap_or(size);
+    if parts.len() < 2 || largest * 2 > size {
+        out.push(group);
+        return;
+    }
+    for (resource, operations) in parts {
+        let mut paths: Vec<String> = operations
+            .iter()
+            .map(|&index| api.operations[index].path.clone())
+            .collect();
+        paths.sort();
+        paths.dedup();
+        let part = Group {
+            name: taken.claim(&names::resource_feature(&group.name, resource)),
+            tags: group.tags.clone(),
+            operations,
+            paths,
+        };
+        split(part, api, sizes, taken, out);
+    }
+}
+
+/// Rough lines of Rust that each model and operation becomes, to weigh what a feature
+/// compiles against the whole crate.
+struct Sizes<'a> {
+    edges: &'a BTreeMap<&'a str, Vec<String>>,
+    models: BTreeMap<&'a str, usize>,
+    total: usize,
+}
+
+impl<'a> Sizes<'a> {
+    fn new(api: &'a Api, edges: &'a BTreeMap<&'a str, Vec<String>>) -> Self {
+        let models: BTreeMap<&str, usize> = api
+            .models
+            .iter()
+            .map(|model| (model.rust_name.as_str(), model_size(&model.kind)))
+            .collect();
+        let total = models.values().sum::<usize>()
+            + api.operations.iter().map(operation_size).sum::<usize>();
+        Sizes {
+            edges,
+            models,
+            total,
+        }
+    }
+
+    /// The operations at `indices` and every model they reach.
+    fn of(&self, api: &Api, indices: &[usize]) -> usize {
+        let roots = indices
+            .iter()
+            .flat_map(|&index| operation_names(&api.operations[index]))
+            .collect();
+        let models: usize = closure(self.edges, roots)
+            .iter()
+            .filter_map(|name| self.models.get(name.as_str()))
+            .sum();
+        models
+            + indices
+                .iter()
+                .map(|&index| operation_size(&api.operations[index]))
+                .sum::<usize>()
+    }
+}
+
+fn model_size(kind: &ModelKind) -> usize {
+    match kind {
+        ModelKind::Struct(shape) => 6 + 3 * shape.fields.len(),
+        ModelKind::Enum(list) => 12 + 3 * list.variants.len(),
+        ModelKind::IntegerEnum(list) => 12 + 3 * list.values.len(),
+        ModelKind::Union(union) => 12 + 3 * union.variants.len(),
+        ModelKind::Tagged(tagged) => 12 + 3 * tagged.variants.len(),
+        ModelKind::Alias(_) => 2,
+    }
+}
+
+fn operation_size(op: &Operation) -> usize {
+    40 + 3 * op.parameters.len() + 6 * (op.success.len() + op.errors.len())
 }
 
 /// The gate of the example tests' glob import of the crate: the examples that name one of

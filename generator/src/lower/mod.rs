@@ -90,6 +90,7 @@ pub fn lower(spec: &Spec) -> Result<Api, Error> {
         features: Vec::new(),
         security_gate: Default::default(),
         examples_gate: Default::default(),
+        models_gate: Default::default(),
         examples_import: None,
     };
     features::assign(&mut api);
