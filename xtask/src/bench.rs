@@ -318,3 +318,58 @@ fn generator_stages(entry: &Entry) -> Result<Stages, &'static str> {
 fn ms(duration: Duration) -> f64 {
     duration.as_secs_f64() * 1000.0
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// What (b) times, in lines: the largest HighLevel crate, where one tag reaches two
+    /// fifths of the types, has no feature that compiles a third of the crate.
+    #[test]
+    fn no_feature_of_the_largest_highlevel_crate_compiles_a_third_of_it() {
+        let root = crate::project_root();
+        let dirs: Vec<PathBuf> = corpus::DEFAULT_FOLDERS
+            .iter()
+            .map(|d| root.join(corpus::HIGHLEVEL).join(d))
+            .collect();
+        let Some(corpus) = corpus::discover(&root, &dirs, None, &[]).unwrap_or(None) else {
+            println!("skipped: {} is absent", corpus::HIGHLEVEL);
+            return;
+        };
+        let lowered = corpus.entries.iter().map(|entry| {
+            let spec = generator::load::load_with(&entry.spec, &entry.options)
+                .unwrap_or_else(|e| panic!("{}: {e}", entry.label));
+            let api =
+                generator::lower::lower(&spec).unwrap_or_else(|e| panic!("{}: {e}", entry.label));
+            (entry, api)
+        });
+        let (entry, api) = lowered
+            .max_by_key(|(_, api)| api.operations.len())
+            .expect("the corpus has files");
+        let settings = generator::Settings::new(entry.crate_name.clone(), entry.label.clone());
+        let files = generator::generate_from_ir(&api, &settings).expect("it generates");
+        let sources: Vec<String> = files
+            .iter()
+            .filter(|file| file.path.starts_with("src/") && file.path.ends_with(".rs"))
+            .map(|file| file.contents.clone())
+            .collect();
+        let mut every = vec!["rustls"];
+        every.extend(api.features.iter().map(|f| f.name.as_str()));
+        let whole = crate::bench_builds::compiled_lines(&sources, &every);
+        assert!(
+            api.features.len() > 2,
+            "{}: {:?}",
+            entry.label,
+            api.features
+        );
+        for feature in &api.features {
+            let alone = crate::bench_builds::compiled_lines(&sources, &["rustls", &feature.name]);
+            assert!(
+                alone * 3 <= whole,
+                "{}: `{}` alone compiles {alone} of {whole} lines",
+                entry.label,
+                feature.name
+            );
+        }
+    }
+}

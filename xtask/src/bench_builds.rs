@@ -222,15 +222,7 @@ pub fn feature_checks(
         Ok(started.elapsed())
     };
     let sources = rust_sources(&crate_dir.join("src"))?;
-    let lines = |features: &[&str]| -> usize {
-        sources
-            .iter()
-            .map(|text| match generator::compiled_under(text, features) {
-                Some(compiled) => compiled.lines().count(),
-                None => text.lines().count(),
-            })
-            .sum()
-    };
+    let lines = |features: &[&str]| compiled_lines(&sources, features);
     // `fetch` writes the lock file first.
     run(Command::new(cargo()).arg("fetch").current_dir(crate_dir))?;
 
@@ -281,6 +273,17 @@ pub fn feature_checks(
         println!("one feature alone, at most: {ratio:.2}x of the whole (`{feature}`)");
     }
     Ok(())
+}
+
+/// The lines of `sources` (Rust files) that the compiler sees with only `features` on.
+pub fn compiled_lines(sources: &[String], features: &[&str]) -> usize {
+    sources
+        .iter()
+        .map(|text| match generator::compiled_under(text, features) {
+            Some(compiled) => compiled.lines().count(),
+            None => text.lines().count(),
+        })
+        .sum()
 }
 
 fn rust_sources(dir: &Path) -> Result<Vec<String>, String> {
