@@ -13,24 +13,25 @@ const INLINE_EXAMPLE_LIMIT: usize = 80;
 /// `#[doc]` attributes for `docs`, followed by `extra` paragraphs: Markdown the generator
 /// wrote itself, used as is; and `#[deprecated]` when the API deprecates the item.
 pub fn attrs(docs: &Docs, extra: &[String]) -> TokenStream {
-    let doc = lines_to_attrs(&lines(docs, extra));
-    let deprecated = docs
-        .deprecated
-        .as_deref()
-        .map(|note| quote!(#[deprecated(note = #note)]));
-    quote!(#doc #deprecated)
+    let mut attrs = lines_to_attrs(&lines(docs, extra));
+    if let Some(note) = docs.deprecated.as_deref() {
+        attrs.extend(quote!(#[deprecated(note = #note)]));
+    }
+    attrs
 }
 
 pub fn lines_to_attrs(lines: &[String]) -> TokenStream {
-    let attrs = lines.iter().map(|line| {
+    // Each line's tokens are moved into one stream, not copied through a `quote!`.
+    let mut attrs = TokenStream::new();
+    for line in lines {
         let text = if line.is_empty() {
             String::new()
         } else {
             format!(" {line}")
         };
-        quote!(#[doc = #text])
-    });
-    quote!(#(#attrs)*)
+        attrs.extend(quote!(#[doc = #text]));
+    }
+    attrs
 }
 
 /// Crate or module docs (`//!`).

@@ -32,7 +32,7 @@ pub(crate) fn read(
         version,
         diagnostics: Vec::new(),
         schemas: Vec::new(),
-        schema_at: HashMap::new(),
+        schema_at: HashMap::default(),
         pending_refs: Vec::new(),
     };
     let document = reader.document();
@@ -46,9 +46,36 @@ struct Reader<'v> {
     diagnostics: Vec<Diagnostic>,
     schemas: Vec<Schema>,
     /// The schema read at each pointer, so that a `$ref` finds it and no schema is read twice.
-    schema_at: HashMap<String, SchemaId>,
+    /// Hashed with foldhash: every schema's pointer is hashed twice, and they are long.
+    schema_at: HashMap<String, SchemaId, foldhash::fast::RandomState>,
     /// Schemas with a `$ref` still to resolve.
     pending_refs: Vec<SchemaId>,
+}
+
+/// A member of a JSON object by name. The objects of a description are small (a schema
+/// has a handful of keywords) and the reader asks each for thirty names: a scan of a few
+/// entries costs less than hashing the name with serde_json's SipHash.
+trait Field {
+    fn field(&self, key: &str) -> Option<&Value>;
+}
+
+/// Objects larger than this are looked up by hash.
+const SCANNED_FIELDS: usize = 8;
+
+impl Field for Map<String, Value> {
+    fn field(&self, key: &str) -> Option<&Value> {
+        if self.len() > SCANNED_FIELDS {
+            return self.get(key);
+        }
+        self.iter()
+            .find_map(|(name, value)| (name == key).then_some(value))
+    }
+}
+
+impl Field for Value {
+    fn field(&self, key: &str) -> Option<&Value> {
+        self.as_object()?.field(key)
+    }
 }
 
 fn kind_of(value: &Value) -> &'static str {
@@ -81,7 +108,7 @@ impl<'v> Reader<'v> {
     fn follow(&mut self, mut value: &'v Value, at: &str) -> Option<(&'v Value, String)> {
         let mut at = at.to_string();
         for _ in 0..MAX_REF_HOPS {
-            let Some(reference) = value.get("$ref").and_then(Value::as_str) else {
+            let Some(reference) = value.field("$ref").and_then(Value::as_str) else {
                 return Some((value, at));
             };
             let fragment = pointer::from_fragment(reference.strip_prefix('#')?);
@@ -118,7 +145,7 @@ impl<'v> Reader<'v> {
     // -----------------------------------------------------------------------------------
 
     fn string(&mut self, obj: &Map<String, Value>, at: &str, key: &str) -> Option<String> {
-        match obj.get(key)? {
+        match obj.field(key)? {
             Value::String(text) => Some(text.clone()),
             other => {
                 let at = pointer::push(at, key);
@@ -134,7 +161,7 @@ impl<'v> Reader<'v> {
     }
 
     fn boolean(&mut self, obj: &Map<String, Value>, at: &str, key: &str) -> bool {
-        match obj.get(key) {
+        match obj.field(key) {
             None => false,
             Some(Value::Bool(flag)) => *flag,
             Some(other) => {
@@ -146,11 +173,11 @@ impl<'v> Reader<'v> {
     }
 
     fn optional_bool(&mut self, obj: &Map<String, Value>, at: &str, key: &str) -> Option<bool> {
-        obj.contains_key(key).then(|| self.boolean(obj, at, key))
+        obj.field(key).is_some().then(|| self.boolean(obj, at, key))
     }
 
     fn strings(&mut self, obj: &Map<String, Value>, at: &str, key: &str) -> Vec<String> {
-        let Some(value) = obj.get(key) else {
+        let Some(value) = obj.field(key) else {
             return Vec::new();
         };
         let at = pointer::push(at, key);
@@ -177,7 +204,7 @@ impl<'v> Reader<'v> {
         at: &str,
         key: &str,
     ) -> Option<&'v Map<String, Value>> {
-        let value = obj.get(key)?;
+        let value = obj.field(key)?;
         match value {
             Value::Object(map) => Some(map),
             Value::Null => None,
@@ -223,7 +250,7 @@ impl<'v> Reader<'v> {
                 );
             }
         }
-        if let Some(info) = root.get("info") {
+        if let Some(info) = root.field("info") {
             document.info = self.info(info);
         }
         document.servers = self.servers(root, at);
@@ -235,7 +262,7 @@ impl<'v> Reader<'v> {
             document.webhooks = self.path_items(webhooks, "#/webhooks");
         }
         document.security = self.security(root, at);
-        if let Some(Value::Array(tags)) = root.get("tags") {
+        if let Some(Value::Array(tags)) = root.field("tags") {
             for (index, tag) in tags.iter().enumerate() {
                 let tag_at = pointer::join(at, &["tags", &index.to_string()]);
                 if let Some((obj, tag_at)) = self.object(tag, &tag_at, "a tag") {
@@ -264,7 +291,7 @@ impl<'v> Reader<'v> {
     }
 
     fn servers(&mut self, obj: &'v Map<String, Value>, at: &str) -> Vec<Server> {
-        let Some(value) = obj.get("servers") else {
+        let Some(value) = obj.field("servers") else {
             return Vec::new();
         };
         let list_at = pointer::push(at, "servers");
@@ -292,7 +319,7 @@ impl<'v> Reader<'v> {
                     else {
                         continue;
                     };
-                    let default = match variable.get("default") {
+                    let default = match variable.field("default") {
                         Some(Value::String(text)) => text.clone(),
                         Some(other @ (Value::Number(_) | Value::Bool(_))) => other.to_string(),
                         _ => {
@@ -350,7 +377,7 @@ impl<'v> Reader<'v> {
             ..PathItem::default()
         };
         for method in METHODS {
-            if let Some(operation) = obj.get(*method) {
+            if let Some(operation) = obj.field(method) {
                 let operation_at = pointer::push(&at, method);
                 if let Some(operation) = self.operation(operation, &operation_at, method) {
                     item.operations.push(operation);
@@ -415,7 +442,7 @@ impl<'v> Reader<'v> {
             extensions: Self::extensions(map),
             ..Operation::default()
         };
-        if let Some(body) = map.get("requestBody") {
+        if let Some(body) = map.field("requestBody") {
             let body_at = pointer::push(&at, "requestBody");
             operation.request_body = self.request_body(body, &body_at);
         }
@@ -444,7 +471,7 @@ impl<'v> Reader<'v> {
     }
 
     fn parameters(&mut self, obj: &'v Map<String, Value>, at: &str) -> Vec<Parameter> {
-        let Some(value) = obj.get("parameters") else {
+        let Some(value) = obj.field("parameters") else {
             return Vec::new();
         };
         let list_at = pointer::push(at, "parameters");
@@ -473,7 +500,7 @@ impl<'v> Reader<'v> {
             );
             return None;
         };
-        let location = match map.get("in").and_then(Value::as_str) {
+        let location = match map.field("in").and_then(Value::as_str) {
             Some("path") => ParameterLocation::Path,
             Some("query") => ParameterLocation::Query,
             Some("header") => ParameterLocation::Header,
@@ -497,7 +524,7 @@ impl<'v> Reader<'v> {
             }
         };
         let schema = map
-            .get("schema")
+            .field("schema")
             .map(|schema| self.schema(schema, pointer::push(&at, "schema")));
         let content = self.content(map, &at).into_iter().next();
         let examples = self.examples(map, &at);
@@ -549,7 +576,7 @@ impl<'v> Reader<'v> {
 
     fn header(&mut self, value: &'v Value, at: &str) -> Option<Header> {
         let (obj, at) = self.object(value, at, "a header")?;
-        let schema = match obj.get("schema") {
+        let schema = match obj.field("schema") {
             Some(schema) => Some(self.schema(schema, pointer::push(&at, "schema"))),
             None => self
                 .content(obj, &at)
@@ -566,7 +593,7 @@ impl<'v> Reader<'v> {
     }
 
     fn content(&mut self, obj: &'v Map<String, Value>, at: &str) -> Vec<MediaType> {
-        let Some(value) = obj.get("content") else {
+        let Some(value) = obj.field("content") else {
             return Vec::new();
         };
         let content_at = pointer::push(at, "content");
@@ -582,10 +609,10 @@ impl<'v> Reader<'v> {
                 continue;
             };
             let schema = media
-                .get("schema")
+                .field("schema")
                 .map(|schema| self.schema(schema, pointer::push(&media_at, "schema")));
             let item_schema = media
-                .get("itemSchema")
+                .field("itemSchema")
                 .map(|schema| self.schema(schema, pointer::push(&media_at, "itemSchema")));
             let mut encoding = Vec::new();
             if let Some(map) = self.map(media, &media_at, "encoding") {
@@ -623,13 +650,13 @@ impl<'v> Reader<'v> {
     /// media type or header.
     fn examples(&mut self, obj: &'v Map<String, Value>, at: &str) -> Vec<Example> {
         let mut out = Vec::new();
-        if let Some(value) = obj.get("example") {
+        if let Some(value) = obj.field("example") {
             out.push(Example {
                 pointer: pointer::push(at, "example"),
                 value: value.clone(),
             });
         }
-        if let Some(Value::Object(map)) = obj.get("examples") {
+        if let Some(Value::Object(map)) = obj.field("examples") {
             let examples_at = pointer::push(at, "examples");
             for (name, example) in map {
                 let example_at = pointer::push(&examples_at, name);
@@ -640,7 +667,7 @@ impl<'v> Reader<'v> {
                 // 3.2 names the value as data `dataValue`, beside its `serializedValue`.
                 let found = ["value", "dataValue"]
                     .into_iter()
-                    .find_map(|key| Some((key, example.get(key)?)));
+                    .find_map(|key| Some((key, example.field(key)?)));
                 if let Some((key, value)) = found {
                     out.push(Example {
                         pointer: pointer::push(&example_at, key),
@@ -683,10 +710,10 @@ impl<'v> Reader<'v> {
     ) -> Option<SecurityScheme> {
         let (obj, at) = self.object(value, at, "a security scheme")?;
         let map = obj;
-        let kind = match map.get("type").and_then(Value::as_str) {
+        let kind = match map.field("type").and_then(Value::as_str) {
             Some("apiKey") => {
                 let key_name = self.string(map, &at, "name");
-                let location = match map.get("in").and_then(Value::as_str) {
+                let location = match map.field("in").and_then(Value::as_str) {
                     Some("header") => Some(ApiKeyLocation::Header),
                     Some("query") => Some(ApiKeyLocation::Query),
                     Some("cookie") => Some(ApiKeyLocation::Cookie),
@@ -728,7 +755,7 @@ impl<'v> Reader<'v> {
                         else {
                             continue;
                         };
-                        let scopes = match flow.get("scopes") {
+                        let scopes = match flow.field("scopes") {
                             Some(Value::Object(scopes)) => scopes.keys().cloned().collect(),
                             _ => Vec::new(),
                         };
@@ -777,7 +804,7 @@ impl<'v> Reader<'v> {
         obj: &'v Map<String, Value>,
         at: &str,
     ) -> Option<Vec<SecurityRequirement>> {
-        let value = obj.get("security")?;
+        let value = obj.field("security")?;
         let list_at = pointer::push(at, "security");
         let Value::Array(items) = value else {
             self.wrong_kind(&list_at, "`security`", "a list of requirements", value);
@@ -851,12 +878,12 @@ impl<'v> Reader<'v> {
         at: &str,
         key: &str,
     ) -> Option<SchemaId> {
-        let value = map.get(key)?;
+        let value = map.field(key)?;
         Some(self.schema(value, pointer::push(at, key)))
     }
 
     fn schema_list(&mut self, map: &'v Map<String, Value>, at: &str, key: &str) -> Vec<SchemaId> {
-        let Some(value) = map.get(key) else {
+        let Some(value) = map.field(key) else {
             return Vec::new();
         };
         let list_at = pointer::push(at, key);
@@ -894,7 +921,7 @@ impl<'v> Reader<'v> {
 
     fn schema_object(&mut self, map: &'v Map<String, Value>, at: &str, id: SchemaId) -> Schema {
         let mut schema = Schema::default();
-        if let Some(reference) = map.get("$ref") {
+        if let Some(reference) = map.field("$ref") {
             match reference {
                 Value::String(text) => {
                     schema.reference = Some(Reference {
@@ -913,14 +940,14 @@ impl<'v> Reader<'v> {
         }
         schema.types = self.types(map, at);
         schema.nullable = self.boolean(map, at, "nullable");
-        schema.format = match map.get("format") {
+        schema.format = match map.field("format") {
             Some(Value::String(format)) => Some(format.clone()),
             // Some descriptions write `format: int64` as a number or leave it `null`.
             _ => None,
         };
         schema.title = self.text(map, at, "title");
         schema.description = self.text(map, at, "description");
-        schema.enumeration = match map.get("enum") {
+        schema.enumeration = match map.field("enum") {
             None => None,
             Some(Value::Array(values)) => Some(values.clone()),
             Some(other) => {
@@ -933,15 +960,15 @@ impl<'v> Reader<'v> {
                 None
             }
         };
-        schema.constant = map.get("const").cloned();
-        schema.default = map.get("default").cloned();
-        if let Some(example) = map.get("example") {
+        schema.constant = map.field("const").cloned();
+        schema.default = map.field("default").cloned();
+        if let Some(example) = map.field("example") {
             schema.examples.push(Example {
                 pointer: pointer::push(at, "example"),
                 value: example.clone(),
             });
         }
-        if let Some(Value::Array(examples)) = map.get("examples") {
+        if let Some(Value::Array(examples)) = map.field("examples") {
             let examples_at = pointer::push(at, "examples");
             for (index, example) in examples.iter().enumerate() {
                 schema.examples.push(Example {
@@ -951,7 +978,7 @@ impl<'v> Reader<'v> {
             }
         }
         schema.properties = self.schema_map(map, at, "properties");
-        schema.required = match map.get("required") {
+        schema.required = match map.field("required") {
             Some(Value::Bool(_)) => {
                 self.error(
                     &pointer::push(at, "required"),
@@ -962,7 +989,7 @@ impl<'v> Reader<'v> {
             }
             _ => self.strings(map, at, "required"),
         };
-        schema.additional_properties = match map.get("additionalProperties") {
+        schema.additional_properties = match map.field("additionalProperties") {
             None => Additional::Unspecified,
             Some(Value::Bool(true)) => Additional::Any,
             Some(Value::Bool(false)) => Additional::Forbidden,
@@ -980,7 +1007,7 @@ impl<'v> Reader<'v> {
                 schema.additional_properties = Additional::Any;
             }
         }
-        schema.items = match map.get("items") {
+        schema.items = match map.field("items") {
             Some(Value::Array(_))
                 if self.version == Some(Version::V3_0) || self.version.is_none() =>
             {
@@ -1006,7 +1033,7 @@ impl<'v> Reader<'v> {
         schema.one_of = self.schema_list(map, at, "oneOf");
         schema.any_of = self.schema_list(map, at, "anyOf");
         schema.not = self.child_schema(map, at, "not");
-        if let Some(value) = map.get("discriminator") {
+        if let Some(value) = map.field("discriminator") {
             let discriminator_at = pointer::push(at, "discriminator");
             if let Some((obj, discriminator_at)) =
                 self.object(value, &discriminator_at, "`discriminator`")
@@ -1052,7 +1079,7 @@ impl<'v> Reader<'v> {
             self.schema_map(map, at, key);
         }
         for key in ["$dynamicRef", "$recursiveRef"] {
-            if map.contains_key(key) {
+            if map.field(key).is_some() {
                 schema.unsupported.push(if key == "$dynamicRef" {
                     "$dynamicRef"
                 } else {
@@ -1065,7 +1092,7 @@ impl<'v> Reader<'v> {
     }
 
     fn types(&mut self, map: &'v Map<String, Value>, at: &str) -> Option<Vec<JsonType>> {
-        let value = map.get("type")?;
+        let value = map.field("type")?;
         let type_at = pointer::push(at, "type");
         let unknown = |reader: &mut Self, name: &str, at: &str| {
             reader.error(
