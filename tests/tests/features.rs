@@ -105,6 +105,30 @@ fn a_tag_whose_resources_share_most_of_what_they_reach_stays_one_feature() {
 }
 
 #[test]
+fn a_resource_feature_never_takes_a_name_the_crate_defines_itself() {
+    // `Webhook` and its `signatures` resource would make the crate's `webhook-signatures`.
+    let fixture = std::fs::read_to_string(fixtures("ok").join("split-tags.yaml"))
+        .expect("read split-tags.yaml");
+    let renamed = fixture
+        .replace("[Ads]", "[Webhook]")
+        .replace("[Ads, Users]", "[Webhook, Users]")
+        .replace("/ads/campaigns", "/ads/signatures");
+    let folder = tempfile::tempdir().expect("temporary folder");
+    let spec = folder.path().join("renamed.yaml");
+    std::fs::write(&spec, renamed).expect("write the spec");
+    let spec = generator::load::load(&spec).expect("the spec loads");
+    let api = generator::lower::lower(&spec).expect("the spec lowers");
+    let names: Vec<&str> = api.features.iter().map(|f| f.name.as_str()).collect();
+    assert!(names.contains(&"webhook-creatives"), "{names:?}");
+    for name in &names {
+        assert!(
+            !generator::names::RESERVED_FEATURES.contains(name),
+            "`{name}` is the crate's own: {names:?}"
+        );
+    }
+}
+
+#[test]
 fn a_split_tag_compiles_each_operation_and_type_under_its_resource_feature() {
     let api = lower("split-tags.yaml");
     assert_eq!(

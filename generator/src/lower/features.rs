@@ -180,7 +180,13 @@ fn groups(
     by_feature: BTreeMap<String, (BTreeSet<String>, Vec<usize>)>,
 ) -> Vec<Group> {
     let sizes = Sizes::new(api, edges);
-    let mut taken = names::NameSet::with_reserved(by_feature.keys().map(String::as_str));
+    // A resource's feature may not take a tag's name, nor one the crate defines itself.
+    let mut taken = names::NameSet::with_reserved(
+        by_feature
+            .keys()
+            .map(String::as_str)
+            .chain(names::RESERVED_FEATURES.iter().copied()),
+    );
     let mut groups = Vec::new();
     for (name, (tags, operations)) in by_feature {
         let group = Group {
