@@ -185,12 +185,17 @@ pub(crate) fn type_tokens_in(ty: &TypeRef, root: &TokenStream) -> TokenStream {
 /// The most paths a split feature's comment in `Cargo.toml` lists before it counts them.
 const SHOWN_PATHS: usize = 4;
 
-/// `text` as `#` comment lines of `Cargo.toml`, broken between words (a line break in a
-/// tag or path from the spec is one too, so it can never end the comment).
+/// `text` as `#` comment lines of `Cargo.toml`, broken between words. A control character
+/// from the spec (a tag's or a path's) is a space: TOML allows none in a comment, and a
+/// line break would end it.
 fn comment(text: &str) -> String {
+    let text: String = text
+        .chars()
+        .map(|c| if c.is_control() { ' ' } else { c })
+        .collect();
     let mut out = String::new();
     let mut line = String::from("#");
-    for word in text.split([' ', '\n', '\r']) {
+    for word in text.split(' ') {
         if line.len() > 1 && line.len() + 1 + word.len() > COMMENT_WIDTH {
             out.push_str(&line);
             out.push('\n');

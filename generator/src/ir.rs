@@ -52,7 +52,8 @@ pub struct Api {
     pub examples_import: Option<Gate>,
 }
 
-/// A Cargo feature that compiles the operations of one tag and the types they reach.
+/// A Cargo feature that compiles the operations of one tag, or of one path resource of a
+/// tag too large for one feature, and the types they reach.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Feature {
     /// The feature's name in `Cargo.toml`.
@@ -60,7 +61,7 @@ pub struct Feature {
     /// The tags it stands for, as the spec writes them (tags that differ only in case or
     /// punctuation share a feature).
     pub tags: Vec<String>,
-    /// How many operations carry one of the tags.
+    /// How many operations it compiles.
     pub operations: usize,
     /// The paths of its operations, when it is one part of a tag split by path resource
     /// (a tag too large for one feature); empty when it is the whole tag.

@@ -1,7 +1,7 @@
 //! The build-time half of `cargo xtask bench`: what the people who vendor a generated crate
 //! pay. (a) A cold debug build of `generated/` beside progenitor's crate for the same spec,
 //! with a rustls backend added to it; (b) `cargo check` of the largest HighLevel crate,
-//! whole and with one tag's feature.
+//! whole and with one feature at a time.
 
 use std::path::{Path, PathBuf};
 use std::process::Command;

@@ -89,8 +89,8 @@ pub(super) fn assign(api: &mut Api) {
         }
         reach(named, &Gate::always());
     }
-    // A type that every tag reaches is left ungated: it only costs a build with no tag at
-    // all, and it spares every reader a `cfg` that lists every feature.
+    // A type that every feature reaches is left ungated: it only costs a build with none
+    // at all, and it spares every reader a `cfg` that lists them all.
     let every = api.features.len();
     let normal = |gate: Gate| {
         if gate.features.len() == every {
@@ -210,9 +210,10 @@ struct Group {
 }
 
 /// Pushes `group` to `out`, or, when it is too large a share of the crate, the groups of
-/// its operations by the first literal path segment after the paths they share (split
-/// again while still too large). Operations on the shared path itself are named for its
-/// last literal segment.
+/// its operations by the first literal path segment after the part of the path they all
+/// share (split again while still too large). Operations with no literal segment there
+/// (the shared path itself, or it and parameters) are named for its last literal segment,
+/// or `root` when it has none.
 fn split(group: Group, api: &Api, sizes: &Sizes, taken: &mut names::NameSet, out: &mut Vec<Group>) {
     let size = sizes.of(api, &group.operations);
     if size * SPLIT_SHARE <= sizes.total || size < MIN_SPLIT_SIZE {
@@ -267,9 +268,20 @@ fn split(group: Group, api: &Api, sizes: &Sizes, taken: &mut names::NameSet, out
             .collect();
         paths.sort();
         paths.dedup();
+        // Tags that differ only in case share a feature; a part keeps those it carries.
+        let tags = group
+            .tags
+            .iter()
+            .filter(|tag| {
+                operations
+                    .iter()
+                    .any(|&i| api.operations[i].tags.contains(tag))
+            })
+            .cloned()
+            .collect();
         let part = Group {
             name: taken.claim(&names::resource_feature(&group.name, resource)),
-            tags: group.tags.clone(),
+            tags,
             operations,
             paths,
         };
