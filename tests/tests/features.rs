@@ -11,6 +11,15 @@ fn lower(fixture: &str) -> Api {
     generator::lower::lower(&spec).unwrap_or_else(|error| panic!("{fixture} lowers:\n{error}"))
 }
 
+/// The IR of a spec written out by the test.
+fn lower_text(spec: &str) -> Api {
+    let folder = tempfile::tempdir().expect("temporary folder");
+    let path = folder.path().join("spec.yaml");
+    std::fs::write(&path, spec).expect("write the spec");
+    let spec = generator::load::load(&path).expect("the spec loads");
+    generator::lower::lower(&spec).expect("the spec lowers")
+}
+
 fn gate(features: &[&str]) -> Gate {
     Gate {
         features: features.iter().map(|f| f.to_string()).collect(),
@@ -95,11 +104,7 @@ fn a_tag_whose_resources_share_most_of_what_they_reach_stays_one_feature() {
         1,
     );
     assert_ne!(shared, fixture, "the fixture's Campaign has a budget");
-    let folder = tempfile::tempdir().expect("temporary folder");
-    let spec = folder.path().join("shared.yaml");
-    std::fs::write(&spec, shared).expect("write the spec");
-    let spec = generator::load::load(&spec).expect("the spec loads");
-    let api = generator::lower::lower(&spec).expect("the spec lowers");
+    let api = lower_text(&shared);
     let names: Vec<&str> = api.features.iter().map(|f| f.name.as_str()).collect();
     assert_eq!(names, ["ads", "users"]);
 }
@@ -113,11 +118,7 @@ fn a_resource_feature_never_takes_a_name_the_crate_defines_itself() {
         .replace("[Ads]", "[Webhook]")
         .replace("[Ads, Users]", "[Webhook, Users]")
         .replace("/ads/campaigns", "/ads/signatures");
-    let folder = tempfile::tempdir().expect("temporary folder");
-    let spec = folder.path().join("renamed.yaml");
-    std::fs::write(&spec, renamed).expect("write the spec");
-    let spec = generator::load::load(&spec).expect("the spec loads");
-    let api = generator::lower::lower(&spec).expect("the spec lowers");
+    let api = lower_text(&renamed);
     let names: Vec<&str> = api.features.iter().map(|f| f.name.as_str()).collect();
     assert!(names.contains(&"webhook-creatives"), "{names:?}");
     for name in &names {
