@@ -243,7 +243,7 @@ pub fn feature_checks(
     );
     println!(
         "{:<44} {:>10.1} {:>10} {:>8}",
-        "default (every tag)",
+        "default (every feature)",
         whole.as_secs_f64(),
         whole_lines,
         "1.00x"
