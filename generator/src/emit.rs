@@ -253,11 +253,7 @@ fn cargo_toml(api: &Api, settings: &Settings) -> String {
     }
     for feature in &api.features {
         default.push(format!("\"{}\"", feature.name));
-        let tags: Vec<String> = feature
-            .tags
-            .iter()
-            .map(|tag| format!("`{}`", tag.replace(['\n', '\r'], " ")))
-            .collect();
+        let tags: Vec<String> = feature.tags.iter().map(|tag| format!("`{tag}`")).collect();
         let noun = if feature.operations == 1 {
             "operation"
         } else {

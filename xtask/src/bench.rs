@@ -1,9 +1,10 @@
 //! `cargo xtask bench`: three comparisons, each against its reference in the same run.
 //! (a) The cold debug build of `generated/` against progenitor's crate for the same spec
 //! with rustls added, and (b) `cargo check` of the largest HighLevel crate whole and with
-//! each of its features alone (both in `bench_builds.rs`); (c) the generator on the corpus, stage
-//! by stage, against reading and parsing the same files with `serde_json` alone. Generator
-//! figures mean something only from a release build: `cargo run --release -p xtask -- bench`.
+//! each of its features alone (both in `bench_builds.rs`); (c) the generator on the
+//! corpus, stage by stage, against reading and parsing the same files with `serde_json`
+//! alone. Generator figures mean something only from a release build:
+//! `cargo run --release -p xtask -- bench`.
 
 use std::collections::BTreeMap;
 use std::path::PathBuf;
@@ -97,11 +98,7 @@ pub fn run(args: BenchArgs) -> ExitCode {
     let mut largest: Option<(&Entry, usize)> = None;
     let mut left_out: Vec<(String, String)> = Vec::new();
     for entry in &corpus.entries {
-        let is_json = entry
-            .spec
-            .extension()
-            .is_some_and(|e| e.eq_ignore_ascii_case("json"));
-        if !is_json {
+        if !is_json(entry) {
             left_out.push((entry.label.clone(), "not JSON".into()));
             continue;
         }
@@ -315,6 +312,14 @@ fn generator_stages(entry: &Entry) -> Result<Stages, &'static str> {
     Ok(stages)
 }
 
+/// Whether the floor can parse the file: only JSON files are timed, and (b) takes one.
+fn is_json(entry: &Entry) -> bool {
+    entry
+        .spec
+        .extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case("json"))
+}
+
 fn ms(duration: Duration) -> f64 {
     duration.as_secs_f64() * 1000.0
 }
@@ -343,7 +348,7 @@ mod tests {
         // As (b) takes it: the first JSON file with the most operations.
         let mut largest: Option<(&Entry, generator::ir::Api)> = None;
         for entry in &corpus.entries {
-            if entry.spec.extension().is_none_or(|e| e != "json") {
+            if !is_json(entry) {
                 continue;
             }
             let spec = generator::load::load_with(&entry.spec, &entry.options)

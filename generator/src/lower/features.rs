@@ -195,7 +195,8 @@ fn groups(
             operations,
             paths: Vec::new(),
         };
-        split(group, api, &sizes, &mut taken, &mut groups);
+        let size = sizes.of(api, &group.operations);
+        split(group, size, api, &sizes, &mut taken, &mut groups);
     }
     groups.sort_by(|a, b| a.name.cmp(&b.name));
     groups
@@ -209,13 +210,20 @@ struct Group {
     paths: Vec<String>,
 }
 
-/// Pushes `group` to `out`, or, when it is too large a share of the crate, the groups of
+/// Pushes `group` (which compiles `size`) to `out`, or, when it is too large a share of
+/// the crate, the groups of
 /// its operations by the first literal path segment after the part of the path they all
 /// share (split again while still too large). Operations with no literal segment there
 /// (the shared path itself, or it and parameters) are named for its last literal segment,
 /// or `root` when it has none.
-fn split(group: Group, api: &Api, sizes: &Sizes, taken: &mut names::NameSet, out: &mut Vec<Group>) {
-    let size = sizes.of(api, &group.operations);
+fn split(
+    group: Group,
+    size: usize,
+    api: &Api,
+    sizes: &Sizes,
+    taken: &mut names::NameSet,
+    out: &mut Vec<Group>,
+) {
     if size * SPLIT_SHARE <= sizes.total || size < MIN_SPLIT_SIZE {
         out.push(group);
         return;
@@ -240,7 +248,7 @@ fn split(group: Group, api: &Api, sizes: &Sizes, taken: &mut names::NameSet, out
         )
     });
     let literal = |segment: &&&str| !segment.contains('{');
-    let mut parts: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
+    let mut by_resource: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
     for (path, &index) in paths.iter().zip(&group.operations) {
         let resource = path[shared..]
             .iter()
@@ -248,20 +256,23 @@ fn split(group: Group, api: &Api, sizes: &Sizes, taken: &mut names::NameSet, out
             .or_else(|| path[..shared].iter().rev().find(literal))
             .copied()
             .unwrap_or("");
-        parts.entry(resource).or_default().push(index);
+        by_resource.entry(resource).or_default().push(index);
     }
+    let parts: Vec<(&str, Vec<usize>, usize)> = by_resource
+        .into_iter()
+        .map(|(resource, operations)| {
+            let size = sizes.of(api, &operations);
+            (resource, operations, size)
+        })
+        .collect();
     // A split that does not halve the largest part's cost only adds features: the parts
     // share most of what they reach.
-    let largest = parts
-        .values()
-        .map(|operations| sizes.of(api, operations))
-        .max()
-        .unwrap_or(size);
+    let largest = parts.iter().map(|(_, _, size)| *size).max().unwrap_or(size);
     if parts.len() < 2 || largest * 2 > size {
         out.push(group);
         return;
     }
-    for (resource, operations) in parts {
+    for (resource, operations, part_size) in parts {
         let mut paths: Vec<String> = operations
             .iter()
             .map(|&index| api.operations[index].path.clone())
@@ -285,7 +296,7 @@ fn split(group: Group, api: &Api, sizes: &Sizes, taken: &mut names::NameSet, out
             operations,
             paths,
         };
-        split(part, api, sizes, taken, out);
+        split(part, part_size, api, sizes, taken, out);
     }
 }
 
