@@ -58,10 +58,12 @@ fn gated_file(path: &str, parts: Vec<Part>, settings: &Settings) -> Result<Gener
             crate::memo::remember_model(model, printed);
         }
     }
-    let body = space_items(&text);
+    let mut contents = settings.header("//");
+    contents.push('\n');
+    space_items(&text, &mut contents);
     Ok(GeneratedFile {
         path: path.to_string(),
-        contents: format!("{}\n{body}", settings.header("//")),
+        contents,
     })
 }
 
@@ -98,25 +100,39 @@ pub fn mismatches(emitted: Vec<Emitted>) -> Result<Vec<crate::LayoutMismatch>, E
 /// An item starts where a line at some indentation follows the end (`}` or `;`) of the
 /// previous item at the same indentation, or the module docs. Consecutive `use` lines stay
 /// together.
-fn space_items(source: &str) -> String {
-    let mut out = String::with_capacity(source.len() + source.len() / 16);
-    let mut previous: Option<&str> = None;
-    for line in source.lines() {
-        if let Some(before) = previous {
-            if starts_item(before, line) {
-                out.push('\n');
-            }
+fn space_items(source: &str, out: &mut String) {
+    out.reserve(source.len() + source.len() / 16);
+    let mut previous: Option<Line> = None;
+    for text in source.lines() {
+        let line = Line::of(text);
+        if previous.is_some_and(|before| starts_item(before, line)) {
+            out.push('\n');
         }
-        out.push_str(line);
+        out.push_str(text);
         out.push('\n');
         previous = Some(line);
     }
-    out
 }
 
-fn starts_item(before: &str, line: &str) -> bool {
-    let indent = |text: &str| text.len() - text.trim_start().len();
-    let (before_trimmed, trimmed) = (before.trim(), line.trim());
+/// A line without the whitespace around it, and how far it is indented.
+#[derive(Clone, Copy)]
+struct Line<'a> {
+    trimmed: &'a str,
+    indent: usize,
+}
+
+impl<'a> Line<'a> {
+    fn of(text: &'a str) -> Line<'a> {
+        let start = text.trim_start();
+        Line {
+            trimmed: start.trim_end(),
+            indent: text.len() - start.len(),
+        }
+    }
+}
+
+fn starts_item(before: Line, line: Line) -> bool {
+    let (before_trimmed, trimmed) = (before.trimmed, line.trimmed);
     if trimmed.is_empty()
         || trimmed.starts_with('}')
         || trimmed.starts_with(')')
@@ -150,7 +166,7 @@ fn starts_item(before: &str, line: &str) -> bool {
         || (before_trimmed.ends_with(';') && item_like(before_trimmed) && !is_comment)
         || (before_trimmed.ends_with("{}") && item_like(before_trimmed))
         || before_trimmed.ends_with("};");
-    if indent(before) != indent(line) || !ends_item || !item_like(trimmed) {
+    if before.indent != line.indent || !ends_item || !item_like(trimmed) {
         return false;
     }
     let is_use = |text: &str| text.starts_with("use ") || text.starts_with("pub use ");

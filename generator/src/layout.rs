@@ -27,13 +27,14 @@
 //! layout can print is remembered by its text, since emitted code repeats statements word
 //! for word.
 
+use std::cell::RefCell;
 use std::collections::HashMap;
 use std::fmt::Write as _;
 use std::ops::Range;
+use std::rc::Rc;
 use std::sync::{Arc, LazyLock, Mutex, MutexGuard};
 
 use proc_macro2::{Delimiter, Group, Punct, Spacing, TokenStream, TokenTree};
-use quote::quote;
 
 /// prettyplease's margin, and the least room it leaves after deep indentation.
 const MARGIN: usize = 89;
@@ -116,14 +117,15 @@ impl Body {
         }
     }
 
-    /// [`Body::dummy`]'s tokens.
-    fn dummy_tokens(self) -> TokenStream {
+    /// [`Body::dummy`] as a skeleton's text, its names left as they are: they stand for
+    /// nothing to fill in.
+    fn dummy_key(self) -> &'static str {
         match self {
-            Body::Impl => quote! { fn w() {} },
-            Body::Struct => quote!(w: w,),
-            Body::Enum => quote!(W,),
-            Body::Fn => quote!(w;),
-            Body::Match => quote!(w => w,),
+            Body::Impl => "fn w () {} ",
+            Body::Struct => "w : w , ",
+            Body::Enum => "W , ",
+            Body::Fn => "w ; ",
+            Body::Match => "w => w , ",
         }
     }
 }
@@ -136,6 +138,8 @@ struct Wrapper {
     open: String,
     close: String,
     depth: usize,
+    /// The indentation of the piece's lines, four spaces a level.
+    indent: String,
     /// The body the piece is an element of; `None` at the top level.
     body: Option<Body>,
 }
@@ -146,13 +150,9 @@ impl Wrapper {
             open: format!("{}{} ", self.open, body.open()),
             close: format!("}} {}", self.close),
             depth: self.depth + 1,
+            indent: " ".repeat(4 * (self.depth + 1)),
             body: Some(body),
         }
-    }
-
-    /// The indentation of the piece's lines.
-    fn indent(&self) -> String {
-        " ".repeat(4 * self.depth)
     }
 
     /// Whether the attributes in front of an element here are on lines of their own:
@@ -162,12 +162,12 @@ impl Wrapper {
         !matches!(self.body, Some(Body::Fn))
     }
 
-    /// An element that stands for any here below its attributes, as tokens and as
-    /// printed.
-    fn dummy(&self) -> (TokenStream, &'static str) {
+    /// An element that stands for any here below its attributes, as a skeleton's text
+    /// and as printed.
+    fn dummy(&self) -> (&'static str, &'static str) {
         match self.body {
-            Some(body) => (body.dummy_tokens(), body.dummy()),
-            None => (quote! { struct w; }, "struct w;"),
+            Some(body) => (body.dummy_key(), body.dummy()),
+            None => ("struct w ; ", "struct w;"),
         }
     }
 
@@ -197,40 +197,44 @@ fn print_piece(
     out: &mut String,
 ) -> syn::Result<()> {
     let Some(body) = split_body(&tokens) else {
-        return print_leaf(wrapper, tokens, skeleton, out);
+        return print_leaf(wrapper, tokens, &[], skeleton, out);
     };
     let Some(TokenTree::Group(group)) = tokens.pop() else {
         unreachable!("split_body looks at a brace group last");
     };
     let stream = group.stream();
     drop(group);
-    tokens.push(TokenTree::Group(Group::new(
-        Delimiter::Brace,
-        body.dummy_tokens(),
-    )));
-    let mut header = String::new();
-    print_leaf(wrapper, tokens, skeleton, &mut header)?;
-    let indent = wrapper.indent();
-    let tail = format!("{indent}    {}\n{indent}}}\n", body.dummy());
-    let open = header
-        .strip_suffix(&tail)
+    let start = out.len();
+    let dummy_body = ["{", body.dummy_key(), "} "];
+    print_leaf(wrapper, tokens, &dummy_body, skeleton, out)?;
+    // The header's lines end in `{`, above the dummy element's line and the `}` closing it.
+    let indent = wrapper.indent.as_str();
+    let open = out[start..]
+        .strip_suffix("}\n")
+        .and_then(|rest| rest.strip_suffix(indent))
+        .and_then(|rest| rest.strip_suffix('\n'))
+        .and_then(|rest| rest.strip_suffix(body.dummy()))
+        .and_then(|rest| rest.strip_suffix("    "))
+        .and_then(|rest| rest.strip_suffix(indent))
         .filter(|open| open.ends_with("{\n"))
+        .map(str::len)
         .ok_or_else(|| bug("a header is not printed above its body"))?;
-    out.push_str(open);
+    out.truncate(start + open);
     let inside = wrapper.inside(body);
     for element in split_elements(body, stream.into_iter().collect()) {
         print_piece(&inside, element, skeleton, out)?;
     }
-    out.push_str(&indent);
+    out.push_str(indent);
     out.push_str("}\n");
     Ok(())
 }
 
 /// Prints a piece: its leading doc comments, its leading attributes, and the rest
-/// through its layout.
+/// through its layout. `tail` is skeleton text after the piece's tokens.
 fn print_leaf(
     wrapper: &Wrapper,
     mut tokens: Vec<TokenTree>,
+    tail: &[&str],
     skeleton: &mut Skeleton,
     out: &mut String,
 ) -> syn::Result<()> {
@@ -248,14 +252,19 @@ fn print_leaf(
         let taken = std::mem::replace(group, Group::new(Delimiter::Bracket, TokenStream::new()));
         let stream = taken.stream();
         drop(taken);
-        let inner: Vec<TokenTree> = stream.into_iter().collect();
-        let Some(doc) = doc_value(&inner) else {
-            *group = Group::new(Delimiter::Bracket, inner.into_iter().collect());
-            break;
-        };
-        out.push_str(&wrapper.indent());
+        let mut inner = stream.into_iter();
+        let head = [inner.next(), inner.next(), inner.next(), inner.next()];
+        let line = out.len();
+        out.push_str(&wrapper.indent);
         out.push_str("///");
-        out.push_str(doc.trim_end_matches(' '));
+        if !push_doc(&head, &mut skeleton.scratch, out) {
+            out.truncate(line);
+            *group = Group::new(
+                Delimiter::Bracket,
+                head.into_iter().flatten().chain(inner).collect(),
+            );
+            break;
+        }
         out.push('\n');
         docs += 2;
     }
@@ -269,26 +278,25 @@ fn print_leaf(
         print_attrs(wrapper, tokens, skeleton, out)?;
         tokens = rest;
     }
-    print_skeleton(wrapper, tokens, skeleton, out)
+    print_skeleton(wrapper, tokens, tail, skeleton, out)
 }
 
 /// Prints outer attributes as prettyplease prints them above an element of the wrapper's
 /// body (where [`Wrapper::attrs_apart`]): above a dummy element, whose line is cut off.
 fn print_attrs(
     wrapper: &Wrapper,
-    mut attrs: Vec<TokenTree>,
+    attrs: Vec<TokenTree>,
     skeleton: &mut Skeleton,
     out: &mut String,
 ) -> syn::Result<()> {
     let (dummy, printed_dummy) = wrapper.dummy();
-    attrs.extend(dummy);
     let mut above = String::new();
-    print_skeleton(wrapper, attrs, skeleton, &mut above)?;
-    let indent = wrapper.indent();
+    print_skeleton(wrapper, attrs, &[dummy], skeleton, &mut above)?;
+    let indent = wrapper.indent.as_str();
     let lines = above
         .strip_suffix('\n')
         .and_then(|above| above.strip_suffix(printed_dummy))
-        .and_then(|above| above.strip_suffix(indent.as_str()))
+        .and_then(|above| above.strip_suffix(indent))
         .filter(|lines| lines.ends_with('\n'))
         .ok_or_else(|| bug("attributes are not printed above their element"))?;
     out.push_str(lines);
@@ -296,16 +304,20 @@ fn print_attrs(
 }
 
 /// Prints a piece through its layout, or through syn and prettyplease when the layout
-/// cannot be filled in.
+/// cannot be filled in. `tail` is skeleton text after the piece's tokens.
 fn print_skeleton(
     wrapper: &Wrapper,
     tokens: Vec<TokenTree>,
+    tail: &[&str],
     skeleton: &mut Skeleton,
     out: &mut String,
 ) -> syn::Result<()> {
     skeleton.clear();
     skeleton.key.push_str(&wrapper.open);
     skeleton.walk(tokens.into_iter(), false);
+    for text in tail {
+        skeleton.key.push_str(text);
+    }
     skeleton.key.push_str(&wrapper.close);
     if !skeleton.unsupported {
         if let Some(layout) = layout(&skeleton.key, wrapper) {
@@ -351,8 +363,32 @@ fn lock<V>(map: &'static Remembered<V>) -> MutexGuard<'static, Memo<V>> {
     map.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
 }
 
+thread_local! {
+    /// The layouts this thread used, copied from [`LAYOUTS`]: most look-ups are of a
+    /// layout used before, and a thread's own map needs no lock that another thread's
+    /// look-ups contend for. The generation is [`crate::memo::generation`]'s.
+    static THREAD_LAYOUTS: RefCell<(u64, Memo<Option<Rc<Layout>>>)> = RefCell::default();
+}
+
 /// The layout of the skeleton `key`, without the lines of the wrapper it is in.
-fn layout(key: &str, wrapper: &Wrapper) -> Option<Arc<Layout>> {
+fn layout(key: &str, wrapper: &Wrapper) -> Option<Rc<Layout>> {
+    THREAD_LAYOUTS.with_borrow_mut(|(filled_in, layouts)| {
+        let now = crate::memo::generation();
+        if *filled_in != now {
+            layouts.clear();
+            *filled_in = now;
+        }
+        if let Some(layout) = layouts.get(key) {
+            return layout.clone();
+        }
+        let layout = shared_layout(key, wrapper).map(|layout| Rc::new(Layout::clone(&layout)));
+        layouts.insert(key.to_string(), layout.clone());
+        layout
+    })
+}
+
+/// [`layout`], from the layouts every thread printed so far.
+fn shared_layout(key: &str, wrapper: &Wrapper) -> Option<Arc<Layout>> {
     if let Some(layout) = lock(&LAYOUTS).get(key) {
         return layout.clone();
     }
@@ -604,6 +640,8 @@ struct Skeleton {
     unsupported: bool,
     /// Where the strings of the line being filled are, kept for the next line's room.
     strings: Vec<Range<usize>>,
+    /// Room for a literal's text while it is looked at.
+    scratch: String,
 }
 
 impl Skeleton {
@@ -802,17 +840,27 @@ impl Skeleton {
     }
 }
 
-/// The text of a doc comment's attribute (`doc = "..."` inside its brackets), when
-/// prettyplease prints it as one `///` line.
-fn doc_value(inner: &[TokenTree]) -> Option<String> {
-    let [TokenTree::Ident(name), TokenTree::Punct(eq), TokenTree::Literal(literal)] = inner else {
-        return None;
+/// Writes the text of a doc comment's attribute (`doc = "..."`, the first tokens inside
+/// its brackets, and then no more) as prettyplease prints it on one `///` line; `false`,
+/// and nothing written, when it does not print it so. `scratch` is room for the literal.
+fn push_doc(inner: &[Option<TokenTree>; 4], scratch: &mut String, out: &mut String) -> bool {
+    let [Some(TokenTree::Ident(name)), Some(TokenTree::Punct(eq)), Some(TokenTree::Literal(literal)), None] =
+        inner
+    else {
+        return false;
     };
     if name != "doc" || eq.as_char() != '=' {
-        return None;
+        return false;
     }
-    let value = string_value(&literal.to_string())?.into_owned();
-    (!value.contains(['\n', '\r']) && !value.starts_with('/')).then_some(value)
+    scratch.clear();
+    let _ = write!(scratch, "{literal}");
+    match string_value(scratch) {
+        Some(value) if !value.contains(['\n', '\r']) && !value.starts_with('/') => {
+            out.push_str(value.trim_end_matches(' '));
+            true
+        }
+        _ => false,
+    }
 }
 
 /// The value of a string literal, when syn can read it.
@@ -823,6 +871,9 @@ fn string_value(repr: &str) -> Option<std::borrow::Cow<'_, str>> {
     {
         if !plain.contains('\\') {
             return Some(plain.into());
+        }
+        if let Some(value) = unescape(plain) {
+            return Some(value.into());
         }
     }
     if let Some(raw) = repr.strip_prefix('r') {
@@ -840,6 +891,46 @@ fn string_value(repr: &str) -> Option<std::borrow::Cow<'_, str>> {
         syn::Lit::Str(string) => Some(string.value().into()),
         _ => None,
     }
+}
+
+/// The value of a string literal's text between its quotes, for the escapes
+/// `Literal::string` writes (`\"`, `\\`, `\n`, `\u{301}`, ...); `None` for any other, which
+/// syn reads.
+fn unescape(text: &str) -> Option<String> {
+    let mut value = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(at) = rest.find('\\') {
+        value.push_str(&rest[..at]);
+        let mut chars = rest[at + 1..].chars();
+        let escaped = match chars.next()? {
+            'n' => '\n',
+            'r' => '\r',
+            't' => '\t',
+            '0' => '\0',
+            ch @ ('\\' | '\'' | '"') => ch,
+            'x' => {
+                let hex = chars.as_str().get(..2)?;
+                let code = u8::from_str_radix(hex, 16).ok().filter(u8::is_ascii)?;
+                chars = chars.as_str()[2..].chars();
+                char::from(code)
+            }
+            'u' => {
+                let braced = chars.as_str().strip_prefix('{')?;
+                let end = braced.find('}')?;
+                let hex = &braced[..end];
+                if hex.is_empty() || hex.len() > 6 || !hex.bytes().all(|b| b.is_ascii_hexdigit()) {
+                    return None;
+                }
+                chars = braced[end + 1..].chars();
+                char::from_u32(u32::from_str_radix(hex, 16).ok()?)?
+            }
+            _ => return None,
+        };
+        value.push(escaped);
+        rest = chars.as_str();
+    }
+    value.push_str(rest);
+    Some(value)
 }
 
 /// Names prettyplease, or syn's parse of the skeleton, tells apart from any other.
@@ -909,12 +1000,14 @@ fn is_keyword(name: &str) -> bool {
 
 /// A layout as filling it reads it: cut once into lines, and each line into text and
 /// placeholders.
+#[derive(Clone)]
 struct Layout {
     text: String,
     lines: Vec<Line>,
     cuts: Vec<Cut>,
 }
 
+#[derive(Clone)]
 struct Line {
     /// Its indentation, a range of [`Layout::text`]; on a doc comment's line, with the
     /// `///` after it.
@@ -925,6 +1018,7 @@ struct Line {
 }
 
 /// A run of a layout's text, or a placeholder.
+#[derive(Clone)]
 enum Cut {
     Text(Range<usize>),
     Name { width: usize },
@@ -1116,6 +1210,10 @@ fn fits(line: &str, indent: usize, strings: &[Range<usize>]) -> bool {
     if line.len() > MARGIN.max(indent + MIN_SPACE) {
         return false;
     }
+    // Only a closing brace ends a struct literal.
+    if !line.as_bytes().contains(&b'}') {
+        return true;
+    }
     // At the top level, braces on one line are an item's empty body, unless they follow
     // the `=` of a `const` or `static`.
     if indent == 0 && !line.contains(" = ") {
@@ -1160,6 +1258,7 @@ fn fits(line: &str, indent: usize, strings: &[Range<usize>]) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use quote::quote;
 
     fn skeleton(tokens: TokenStream) -> Skeleton {
         let mut skeleton = Skeleton::default();
@@ -1177,6 +1276,32 @@ mod tests {
     fn assert_prints_as_prettyplease(tokens: TokenStream) {
         let expected = print_plainly(&TokenStream::new(), tokens.clone()).unwrap();
         assert_eq!(print(&TokenStream::new(), tokens).unwrap(), expected);
+    }
+
+    #[test]
+    fn string_values_are_read_as_syn_reads_them() {
+        let texts = [
+            "plain",
+            "quote \" and backslash \\ and tab \t",
+            "line\nbreak\r\n",
+            "nul \0 then 7: \u{0}7",
+            "bell \u{7} del \u{7f} accent e\u{301} zero width \u{200b}",
+            "déjà vu 🙂 and 'single'",
+        ];
+        for text in texts {
+            let literal = proc_macro2::Literal::string(text).to_string();
+            let inner = &literal[1..literal.len() - 1];
+            assert_eq!(unescape(inner).as_deref(), Some(text), "{literal}");
+            let read = string_value(&literal).map(std::borrow::Cow::into_owned);
+            assert_eq!(read.as_deref(), Some(text), "{literal}");
+        }
+        // Escapes `Literal::string` never writes are left to syn.
+        assert_eq!(unescape("\\u{1_F600}"), None);
+        assert_eq!(unescape("\\x80"), None);
+        assert_eq!(
+            string_value("\"\\u{1_F600}\"").as_deref(),
+            Some("\u{1F600}")
+        );
     }
 
     #[test]

@@ -1,10 +1,16 @@
 //! Printed models, remembered for the whole process: the files of one corpus share many
 //! schemas (all of HighLevel's refer to the same common ones), and a model's text depends
 //! on nothing but the model, so emit and format skip what any thread printed before,
-//! whichever file it was for.
+//! whichever file it was for. Doc comment lines are remembered too, as the literals they
+//! become: the same descriptions come back on field after field, and escaping a line
+//! char by char costs far more than finding it.
 
+use std::cell::RefCell;
 use std::collections::HashMap;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, LazyLock, Mutex, MutexGuard};
+
+use proc_macro2::Literal;
 
 use crate::ir::Model;
 
@@ -30,7 +36,46 @@ pub fn remember_model(model: Model, text: Arc<str>) {
     printed().insert(model, text);
 }
 
+/// Bumped by [`forget`]: what a thread remembers for itself from an earlier generation
+/// (doc literals here, which cannot leave their thread, and [`crate::layout`]'s layouts) is
+/// dropped when it next looks something up.
+static GENERATION: AtomicU64 = AtomicU64::new(0);
+
+/// See [`GENERATION`].
+pub fn generation() -> u64 {
+    GENERATION.load(Ordering::Relaxed)
+}
+
+type Literals = HashMap<String, Literal, foldhash::fast::RandomState>;
+
+thread_local! {
+    static DOC_LITERALS: RefCell<(u64, Literals)> = RefCell::default();
+}
+
+/// The literal of the `#[doc]` attribute for one line of a doc comment: the line after a
+/// space, or nothing for an empty line.
+pub fn doc_literal(line: &str) -> Literal {
+    DOC_LITERALS.with_borrow_mut(|(filled_in, literals)| {
+        let now = generation();
+        if *filled_in != now {
+            literals.clear();
+            *filled_in = now;
+        }
+        if let Some(literal) = literals.get(line) {
+            return literal.clone();
+        }
+        let literal = if line.is_empty() {
+            Literal::string("")
+        } else {
+            Literal::string(&format!(" {line}"))
+        };
+        literals.insert(line.to_string(), literal.clone());
+        literal
+    })
+}
+
 /// Forgets everything printed so far.
 pub fn forget() {
     printed().clear();
+    GENERATION.fetch_add(1, Ordering::Relaxed);
 }

@@ -24,11 +24,7 @@ pub fn lines_to_attrs(lines: &[String]) -> TokenStream {
     // Each line's tokens are moved into one stream, not copied through a `quote!`.
     let mut attrs = TokenStream::new();
     for line in lines {
-        let text = if line.is_empty() {
-            String::new()
-        } else {
-            format!(" {line}")
-        };
+        let text = crate::memo::doc_literal(line);
         attrs.extend(quote!(#[doc = #text]));
     }
     attrs
