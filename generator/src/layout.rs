@@ -634,6 +634,8 @@ struct Skeleton {
     /// The text of doc comments as prettyplease prints it.
     docs: String,
     slots: Vec<Slot>,
+    /// Where each slot's placeholder is in `key`.
+    holes: Vec<Range<usize>>,
     /// A token no placeholder stands for in a layout (a char or byte literal, a doc
     /// comment that prettyplease prints as a block, an invisible group): the piece is
     /// printed from its own text.
@@ -651,6 +653,7 @@ impl Skeleton {
         self.text.clear();
         self.docs.clear();
         self.slots.clear();
+        self.holes.clear();
         self.unsupported = false;
     }
 
@@ -675,7 +678,9 @@ impl Skeleton {
                         self.text.truncate(start);
                     } else {
                         let long = name.len() > SHORT_NAME;
+                        let hole = self.key.len();
                         self.key.push_str(if long { "xxxxx" } else { "x" });
+                        self.holes.push(hole..self.key.len());
                         self.slots.push(Slot::Name {
                             text: start..self.text.len(),
                         });
@@ -699,7 +704,9 @@ impl Skeleton {
                         self.text.truncate(start);
                     } else {
                         self.unsupported |= !repr.starts_with('"') || repr.contains('\n');
+                        let hole = self.key.len();
                         self.key.push_str("\"\"");
+                        self.holes.push(hole..self.key.len());
                         self.slots.push(Slot::Str {
                             text: start..self.text.len(),
                         });
@@ -761,7 +768,10 @@ impl Skeleton {
             text: start..self.text.len(),
             doc: doc_start..self.docs.len(),
         });
-        self.key.push_str("doc = \"\"");
+        self.key.push_str("doc = ");
+        let hole = self.key.len();
+        self.key.push_str("\"\"");
+        self.holes.push(hole..self.key.len());
         true
     }
 
@@ -774,7 +784,6 @@ impl Skeleton {
     /// pieces still share a layout more often than they repeat word for word.
     fn widened(&self, exact: bool) -> Option<String> {
         let mut out = String::with_capacity(self.key.len() + self.text.len());
-        let mut slots = self.slots.iter();
         // The widest of `WIDTHS` that is not wider than `width`; a name's stays short
         // (or long) to prettyplease.
         let bucket = |width: usize, least: usize| {
@@ -787,13 +796,12 @@ impl Skeleton {
                 .find(|w| **w <= width)
                 .map_or(least, |w| (*w).max(least))
         };
-        for piece in Template(&self.key) {
-            match piece {
-                Piece::Text(text) => out.push_str(text),
-                Piece::Name { .. } => {
-                    let Slot::Name { text } = slots.next()? else {
-                        return None;
-                    };
+        let mut at = 0;
+        for (slot, hole) in self.slots.iter().zip(&self.holes) {
+            out.push_str(self.key.get(at..hole.start)?);
+            at = hole.end;
+            match slot {
+                Slot::Name { text } => {
                     let width = if exact {
                         text.len()
                     } else if text.len() > SHORT_NAME {
@@ -803,17 +811,15 @@ impl Skeleton {
                     };
                     out.extend(std::iter::repeat_n('x', width));
                 }
-                Piece::Str { .. } => match slots.next()? {
-                    Slot::Str { text } => {
-                        out.push('"');
-                        out.extend(std::iter::repeat_n('x', bucket(text.len(), 2) - 2));
-                        out.push('"');
-                    }
-                    Slot::Doc { .. } => out.push_str("\"\""),
-                    Slot::Name { .. } => return None,
-                },
+                Slot::Str { text } => {
+                    out.push('"');
+                    out.extend(std::iter::repeat_n('x', bucket(text.len(), 2) - 2));
+                    out.push('"');
+                }
+                Slot::Doc { .. } => out.push_str("\"\""),
             }
         }
+        out.push_str(self.key.get(at..)?);
         Some(out)
     }
 
@@ -1053,8 +1059,16 @@ impl Layout {
                     Piece::Name { width } => (Cut::Name { width }, width),
                     Piece::Str { width } => (Cut::Str { width }, width),
                 };
-                layout.cuts.push(cut);
                 cut_at += width;
+                // Text next to text is one run, written at once.
+                let in_line = layout.cuts.len() > first;
+                if let (Cut::Text(next), Some(Cut::Text(run))) = (&cut, layout.cuts.last_mut()) {
+                    if in_line {
+                        run.end = next.end;
+                        continue;
+                    }
+                }
+                layout.cuts.push(cut);
             }
             layout.lines.push(Line {
                 indent,

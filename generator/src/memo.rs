@@ -64,14 +64,19 @@ pub fn doc_literal(line: &str) -> Literal {
         if let Some(literal) = literals.get(line) {
             return literal.clone();
         }
-        let literal = if line.is_empty() {
-            Literal::string("")
-        } else {
-            Literal::string(&format!(" {line}"))
-        };
+        let literal = Literal::string(&doc_text(line));
         literals.insert(line.to_string(), literal.clone());
         literal
     })
+}
+
+/// A doc comment line as its attribute holds it: after a space, as `///` writes it.
+fn doc_text(line: &str) -> String {
+    if line.is_empty() {
+        String::new()
+    } else {
+        format!(" {line}")
+    }
 }
 
 /// Forgets everything printed so far.

@@ -129,8 +129,18 @@ pub fn run(args: BenchArgs) -> ExitCode {
         args.iterations
     );
 
+    let threads = crate::parallel::threads();
+    // Largest first, so that no worker is left with a large file at the end.
+    let mut by_size = timed.clone();
+    by_size.sort_by_cached_key(|entry| {
+        std::cmp::Reverse(std::fs::metadata(&entry.spec).map_or(0, |m| m.len()))
+    });
     let mut total = Stages::default();
-    let mut best_pass: Option<Stages> = None;
+    // Each pass's ratios to its own floor: the machine's speed drifts over a run (the
+    // floor alone moves by half), and a pass and the parallel pass right after it see the
+    // same machine.
+    let mut one_thread = Vec::new();
+    let mut in_parallel = Vec::new();
     for pass in 1..=args.iterations {
         // Each pass costs what one run over the corpus costs: nothing remembered from the
         // passes before.
@@ -145,15 +155,17 @@ pub fn run(args: BenchArgs) -> ExitCode {
                 }
             }
         }
+        let parallel = parallel_pass(&by_size);
         println!(
-            "pass {pass}: generator {:.1} ms, parse floor {:.1} ms",
+            "pass {pass}: generator {:.1} ms, parse floor {:.1} ms, generator in parallel {:.1} ms",
             ms(this_pass.generator()),
-            ms(this_pass.parse)
+            ms(this_pass.parse),
+            ms(parallel)
         );
+        let floor = this_pass.parse.as_secs_f64();
+        one_thread.push(this_pass.generator().as_secs_f64() / floor);
+        in_parallel.push(parallel.as_secs_f64() / floor);
         total.add(&this_pass);
-        if best_pass.is_none_or(|best| this_pass.generator() < best.generator()) {
-            best_pass = Some(this_pass);
-        }
     }
 
     let passes = f64::from(args.iterations);
@@ -181,29 +193,17 @@ pub fn run(args: BenchArgs) -> ExitCode {
             100.0 * duration.as_secs_f64() / generator.as_secs_f64()
         );
     }
-    let threads = crate::parallel::threads();
-    // Largest first, so that no worker is left with a large file at the end.
-    let mut by_size = timed.clone();
-    by_size.sort_by_cached_key(|entry| {
-        std::cmp::Reverse(std::fs::metadata(&entry.spec).map_or(0, |m| m.len()))
-    });
-    let parallel: Duration = (0..args.iterations)
-        .map(|_| parallel_pass(&by_size))
-        .sum::<Duration>()
-        / args.iterations;
-    let floor = total.parse.as_secs_f64() / passes;
+    let (one, one_low, one_high) = median_and_range(&mut one_thread);
+    let (par, par_low, par_high) = median_and_range(&mut in_parallel);
     println!(
-        "\n(c) generator / floor, one thread: {:.1}x (means; best pass: generator {:.1} ms, floor {:.1} ms)",
-        generator.as_secs_f64() / total.parse.as_secs_f64(),
-        best_pass.map(|b| ms(b.generator())).unwrap_or_default(),
-        best_pass.map(|b| ms(b.parse)).unwrap_or_default(),
+        "\n(c) generator / floor, one thread: {one:.1}x (median of the {} passes' ratios, \
+         {one_low:.1}x to {one_high:.1}x)",
+        args.iterations
     );
     println!(
-        "    generator / floor, files in parallel on {threads} threads as `corpus` runs them: {:.1}x \
-         (mean pass {:.1} ms against the one-thread floor's mean {:.1} ms)",
-        parallel.as_secs_f64() / floor,
-        ms(parallel),
-        floor * 1000.0,
+        "    generator / floor, files in parallel on {threads} threads as `corpus` runs them: \
+         {par:.1}x (median; each parallel pass against the floor of the pass before it, \
+         {par_low:.1}x to {par_high:.1}x)"
     );
     if !left_out.is_empty() {
         println!("\nleft out ({}):", left_out.len());
@@ -263,6 +263,21 @@ fn largest_crate(entry: &Entry) -> Result<(), String> {
         selections.push((label, features));
     }
     crate::bench_builds::feature_checks(&dir, &entry.crate_name, &selections)
+}
+
+/// The median of `ratios`, and the least and greatest.
+fn median_and_range(ratios: &mut [f64]) -> (f64, f64, f64) {
+    ratios.sort_by(f64::total_cmp);
+    let Some((&low, &high)) = ratios.first().zip(ratios.last()) else {
+        return (f64::NAN, f64::NAN, f64::NAN);
+    };
+    let middle = ratios.len() / 2;
+    let median = if ratios.len().is_multiple_of(2) {
+        (ratios[middle - 1] + ratios[middle]) / 2.0
+    } else {
+        ratios[middle]
+    };
+    (median, low, high)
 }
 
 /// Wall time of one pass of the generator over `entries`, the files in parallel.

@@ -793,20 +793,12 @@ fn emit_operation(api: &Api, op: &Operation) -> (TokenStream, TokenStream) {
     let (params, names) = arguments(op);
     let lifetime = bodies::lifetime(op.body.as_ref());
     let doc = method_docs(op);
-    let request_doc = format!(
-        " Builds the request that [`Client::{}`] sends, without sending it.",
-        op.rust_name
-    );
-    let decode_doc = format!(
-        " Decodes a response to [`Client::{}`]; the status code alone decides how the body is read.",
-        op.rust_name
-    );
     let decode_errors_doc = if op.documents_429 {
-        " [`Error::Api`] for a documented error status, [`Error::UnexpectedStatus`] for any \
+        "[`Error::Api`] for a documented error status, [`Error::UnexpectedStatus`] for any \
          other status that is not a documented success, [`Error::Decode`] when the body does \
          not match the type documented for its status."
     } else {
-        " [`Error::Api`] for a documented error status, [`Error::RateLimited`] for 429, \
+        "[`Error::Api`] for a documented error status, [`Error::RateLimited`] for 429, \
          [`Error::UnexpectedStatus`] for any other status that is not a documented success, \
          [`Error::Decode`] when the body does not match the type documented for its status."
     };
@@ -819,8 +811,9 @@ fn emit_operation(api: &Api, op: &Operation) -> (TokenStream, TokenStream) {
         .map(|note| quote!(#[deprecated(note = #note)]));
     let request_body = emit_request(api, op);
     let provider_note = (api.runtime.has(Piece::TokenProvider) && !op.security.is_empty()).then(|| {
-        let note = " A token from a `TokenProvider` is not on it: the operation's own methods put it on each attempt.";
-        quote!(#[doc = #note])
+        docs::lines_to_attrs(&[
+            "A token from a `TokenProvider` is not on it: the operation's own methods put it on each attempt.",
+        ])
     });
     let decode_body = emit_decode(op);
     let enums = emit_body_enums(op);
@@ -860,6 +853,7 @@ fn emit_operation(api: &Api, op: &Operation) -> (TokenStream, TokenStream) {
     });
     let stream = op.stream_fn.as_ref().map(|stream_fn| {
         let stream_fn = ident(stream_fn);
+        let stream_errors = docs::lines_to_attrs(&[decode_errors_doc]);
         let doc = format!(
             " Like [`Client::{}`], but gives the body of a successful answer as a \
              [`ByteStream`](crate::ByteStream) to read as it arrives, instead of holding it in memory whole.",
@@ -870,7 +864,7 @@ fn emit_operation(api: &Api, op: &Operation) -> (TokenStream, TokenStream) {
             ///
             /// # Errors
             ///
-            #[doc = #decode_errors_doc]
+            #stream_errors
             #deprecated
             #allow_deprecated
             #gate
@@ -923,14 +917,31 @@ fn emit_operation(api: &Api, op: &Operation) -> (TokenStream, TokenStream) {
         }
     });
     // Doc lines go in as values: a `///` line in a `quote!` template is lexed each time.
-    let request_sends = [
+    // Those of every operation are escaped once ([`docs::lines_to_attrs`]).
+    let request_fn_doc = docs::lines_to_attrs(&[
+        &format!(
+            "Builds the request that [`Client::{}`] sends, without sending it.",
+            op.rust_name
+        ),
         "",
-        " [`Client::execute`] sends it with this client's timeout, retry policy and options.",
-    ];
-    let errors_heading = ["", " # Errors", ""];
-    let request_errors = errors_heading.iter().chain(&[
-        " [`Error::InvalidRequest`] when a value cannot be written into the URL or a header,",
-        " or when the operation needs credentials the client was not given.",
+        "[`Client::execute`] sends it with this client's timeout, retry policy and options.",
+    ]);
+    let request_errors = docs::lines_to_attrs(&[
+        "",
+        "# Errors",
+        "",
+        "[`Error::InvalidRequest`] when a value cannot be written into the URL or a header,",
+        "or when the operation needs credentials the client was not given.",
+    ]);
+    let decode_fn_doc = docs::lines_to_attrs(&[
+        &format!(
+            "Decodes a response to [`Client::{}`]; the status code alone decides how the body is read.",
+            op.rust_name
+        ),
+        "",
+        "# Errors",
+        "",
+        decode_errors_doc,
     ]);
     let methods = quote! {
         #doc
@@ -946,10 +957,9 @@ fn emit_operation(api: &Api, op: &Operation) -> (TokenStream, TokenStream) {
 
         #stream
 
-        #[doc = #request_doc]
-        #(#[doc = #request_sends])*
+        #request_fn_doc
         #provider_note
-        #(#[doc = #request_errors])*
+        #request_errors
         #deprecated
         #allow_deprecated
         #gate
@@ -958,9 +968,7 @@ fn emit_operation(api: &Api, op: &Operation) -> (TokenStream, TokenStream) {
         }
     };
     let items = quote! {
-        #[doc = #decode_doc]
-        #(#[doc = #errors_heading])*
-        #[doc = #decode_errors_doc]
+        #decode_fn_doc
         #deprecated
         pub fn #decode_fn(status: StatusCode, headers: HeaderMap, body: &[u8]) -> Result<#decoded, Error<#error_enum>> {
             #decode_body

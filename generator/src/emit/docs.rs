@@ -20,11 +20,11 @@ pub fn attrs(docs: &Docs, extra: &[String]) -> TokenStream {
     attrs
 }
 
-pub fn lines_to_attrs(lines: &[String]) -> TokenStream {
+pub fn lines_to_attrs<S: AsRef<str>>(lines: &[S]) -> TokenStream {
     // Each line's tokens are moved into one stream, not copied through a `quote!`.
     let mut attrs = TokenStream::new();
     for line in lines {
-        let text = crate::memo::doc_literal(line);
+        let text = crate::memo::doc_literal(line.as_ref());
         attrs.extend(quote!(#[doc = #text]));
     }
     attrs
