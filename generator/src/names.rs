@@ -177,20 +177,22 @@ pub fn reserved_methods() -> impl Iterator<Item = &'static str> {
 /// Splits a spec name into words heck understands: punctuation becomes a word break and
 /// characters that cannot appear in an identifier are dropped.
 fn words(raw: &str) -> String {
-    raw.chars()
-        .map(|c| if c.is_ascii_alphanumeric() { c } else { ' ' })
-        .collect::<String>()
+    let mut out = String::with_capacity(raw.len());
+    for c in raw.chars() {
+        out.push(if c.is_ascii_alphanumeric() { c } else { ' ' });
+    }
+    out
 }
 
-/// The words of `text` (ASCII letters, digits and spaces, as [`words`] leaves a name)
-/// where heck's case conversions find them: at spaces, after a lowercase letter that an
-/// uppercase one follows (`firstName`), and before the last of several uppercase letters
-/// that a lowercase one follows (`HTTPServer`). A digit keeps the case of the letter before
-/// it.
-fn heck_words(text: &str) -> impl Iterator<Item = &str> {
-    text.split(' ').flat_map(|word| {
-        let bytes = word.as_bytes();
-        let mut cuts = vec![0];
+/// Calls `word` with each word of `text` (ASCII letters, digits and spaces, as [`words`]
+/// leaves a name), cut where heck's case conversions cut: at spaces, after a lowercase
+/// letter that an uppercase one follows (`firstName`), and before the last of several
+/// uppercase letters that a lowercase one follows (`HTTPServer`). A digit keeps the case
+/// of the letter before it.
+fn for_each_heck_word<'a>(text: &'a str, mut word: impl FnMut(&'a str)) {
+    for part in text.split(' ') {
+        let bytes = part.as_bytes();
+        let mut start = 0;
         // The case of the last letter since the last cut: `None` before any.
         let mut lower: Option<bool> = None;
         for at in 0..bytes.len().saturating_sub(1) {
@@ -202,44 +204,49 @@ fn heck_words(text: &str) -> impl Iterator<Item = &str> {
             } else {
                 lower
             };
-            if this_lower == Some(true) && next.is_ascii_uppercase() {
-                cuts.push(at + 1);
-                lower = None;
+            let cut = if this_lower == Some(true) && next.is_ascii_uppercase() {
+                at + 1
             } else if lower == Some(false) && this.is_ascii_uppercase() && next.is_ascii_lowercase()
             {
-                cuts.push(at);
-                lower = None;
+                at
             } else {
                 lower = this_lower;
+                continue;
+            };
+            if cut > start {
+                word(&part[start..cut]);
             }
+            start = cut;
+            lower = None;
         }
-        cuts.push(bytes.len());
-        (1..cuts.len())
-            .map(move |at| &word[cuts[at - 1]..cuts[at]])
-            .filter(|piece| !piece.is_empty())
-    })
+        if start < part.len() {
+            word(&part[start..]);
+        }
+    }
 }
 
 /// `snake_case` as heck writes it for the output of [`words`].
 fn snake_words(text: &str) -> String {
     let mut out = String::with_capacity(text.len() + 4);
-    for word in heck_words(text) {
+    for_each_heck_word(text, |word| {
         if !out.is_empty() {
             out.push('_');
         }
-        out.extend(word.chars().map(|c| c.to_ascii_lowercase()));
-    }
+        out.push_str(word);
+    });
+    out.make_ascii_lowercase();
     out
 }
 
 /// `UpperCamelCase` as heck writes it for the output of [`words`].
 fn upper_camel_words(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
-    for word in heck_words(text) {
-        let mut chars = word.chars();
-        out.extend(chars.next().map(|c| c.to_ascii_uppercase()));
-        out.extend(chars.map(|c| c.to_ascii_lowercase()));
-    }
+    for_each_heck_word(text, |word| {
+        let at = out.len();
+        out.push_str(word);
+        out[at..].make_ascii_lowercase();
+        out[at..at + 1].make_ascii_uppercase();
+    });
     out
 }
 
