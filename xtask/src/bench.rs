@@ -343,6 +343,14 @@ fn ms(duration: Duration) -> f64 {
 mod tests {
     use super::*;
 
+    #[test]
+    fn ratios_are_summed_up_by_their_median_and_range() {
+        assert_eq!(median_and_range(&mut [3.0, 1.0, 2.0]), (2.0, 1.0, 3.0));
+        assert_eq!(median_and_range(&mut [4.0, 1.0, 3.0, 2.0]), (2.5, 1.0, 4.0));
+        assert_eq!(median_and_range(&mut [7.5]), (7.5, 7.5, 7.5));
+        assert!(median_and_range(&mut []).0.is_nan());
+    }
+
     /// What (b) times, in lines: the largest HighLevel crate, where one tag reaches two
     /// fifths of the types, has no feature that compiles a third of the crate.
     #[test]
