@@ -1,7 +1,8 @@
 //! Naming: the only module that turns spec names into Rust identifiers. It applies heck's
-//! case conversion (for snake and upper camel case, heck's word boundaries found over
-//! ASCII here: heck writes a name char by char through `fmt`, which cost 6% of a run over
-//! the HighLevel corpus; a test holds the two to the same names), then makes the result a legal, unsurprising identifier (keywords, leading
+//! case conversions (snake and upper camel case with heck's word boundaries, found here
+//! over the ASCII a name is reduced to: heck writes a name char by char through `fmt`,
+//! which was 6% of a run over the HighLevel corpus; a test holds the two to the same
+//! names), then makes the result a legal, unsurprising identifier (keywords, leading
 //! digits, punctuation, names that would shadow the prelude), and [`NameSet`] resolves
 //! collisions deterministically. Nothing else in the generator invents or changes a name.
 
