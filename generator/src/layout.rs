@@ -28,13 +28,14 @@
 //! for word.
 
 use std::cell::RefCell;
-use std::collections::HashMap;
 use std::fmt::Write as _;
 use std::ops::Range;
 use std::rc::Rc;
 use std::sync::{Arc, LazyLock, Mutex, MutexGuard};
 
 use proc_macro2::{Delimiter, Group, Punct, Spacing, TokenStream, TokenTree};
+
+use crate::memo::Memo;
 
 /// prettyplease's margin, and the least room it leaves after deep indentation.
 const MARGIN: usize = 89;
@@ -347,7 +348,6 @@ fn bug(message: &str) -> syn::Error {
     syn::Error::new(proc_macro2::Span::call_site(), message)
 }
 
-type Memo<V> = HashMap<String, V, foldhash::fast::RandomState>;
 type Remembered<V> = LazyLock<Mutex<Memo<V>>>;
 
 /// The layouts printed so far, by skeleton; `None` for a skeleton that does not parse.
@@ -366,18 +366,14 @@ fn lock<V>(map: &'static Remembered<V>) -> MutexGuard<'static, Memo<V>> {
 thread_local! {
     /// The layouts this thread used, copied from [`LAYOUTS`]: most look-ups are of a
     /// layout used before, and a thread's own map needs no lock that another thread's
-    /// look-ups contend for. The generation is [`crate::memo::generation`]'s.
+    /// look-ups contend for. Emptied with [`crate::memo::this_generation`].
     static THREAD_LAYOUTS: RefCell<(u64, Memo<Option<Rc<Layout>>>)> = RefCell::default();
 }
 
 /// The layout of the skeleton `key`, without the lines of the wrapper it is in.
 fn layout(key: &str, wrapper: &Wrapper) -> Option<Rc<Layout>> {
-    THREAD_LAYOUTS.with_borrow_mut(|(filled_in, layouts)| {
-        let now = crate::memo::generation();
-        if *filled_in != now {
-            layouts.clear();
-            *filled_in = now;
-        }
+    THREAD_LAYOUTS.with_borrow_mut(|cache| {
+        let layouts = crate::memo::this_generation(cache);
         if let Some(layout) = layouts.get(key) {
             return layout.clone();
         }
@@ -759,9 +755,7 @@ impl Skeleton {
             self.text.truncate(start);
             return false;
         };
-        if value.contains(['\n', '\r']) || value.starts_with('/') {
-            self.unsupported = true;
-        }
+        self.unsupported |= !on_one_line(&value);
         let doc_start = self.docs.len();
         self.docs.push_str(value.trim_end_matches(' '));
         self.slots.push(Slot::Doc {
@@ -861,12 +855,18 @@ fn push_doc(inner: &[Option<TokenTree>; 4], scratch: &mut String, out: &mut Stri
     scratch.clear();
     let _ = write!(scratch, "{literal}");
     match string_value(scratch) {
-        Some(value) if !value.contains(['\n', '\r']) && !value.starts_with('/') => {
+        Some(value) if on_one_line(&value) => {
             out.push_str(value.trim_end_matches(' '));
             true
         }
         _ => false,
     }
+}
+
+/// Whether prettyplease prints a doc comment of this text as one `///` line: one without
+/// a line break, which does not start like a fourth slash (`////` is no doc comment).
+fn on_one_line(doc: &str) -> bool {
+    !doc.contains(['\n', '\r']) && !doc.starts_with('/')
 }
 
 /// The value of a string literal, when syn can read it.

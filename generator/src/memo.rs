@@ -41,26 +41,29 @@ pub fn remember_model(model: Model, text: Arc<str>) {
 /// dropped when it next looks something up.
 static GENERATION: AtomicU64 = AtomicU64::new(0);
 
-/// See [`GENERATION`].
-pub fn generation() -> u64 {
-    GENERATION.load(Ordering::Relaxed)
+/// A thread's own cache, emptied first when it was filled in an earlier generation
+/// ([`GENERATION`]).
+pub fn this_generation<V>(cache: &mut (u64, Memo<V>)) -> &mut Memo<V> {
+    let now = GENERATION.load(Ordering::Relaxed);
+    if cache.0 != now {
+        cache.1.clear();
+        cache.0 = now;
+    }
+    &mut cache.1
 }
 
-type Literals = HashMap<String, Literal, foldhash::fast::RandomState>;
+/// A map by text, hashed with foldhash: its keys are hashed whole on every look-up.
+pub type Memo<V> = HashMap<String, V, foldhash::fast::RandomState>;
 
 thread_local! {
-    static DOC_LITERALS: RefCell<(u64, Literals)> = RefCell::default();
+    static DOC_LITERALS: RefCell<(u64, Memo<Literal>)> = RefCell::default();
 }
 
 /// The literal of the `#[doc]` attribute for one line of a doc comment: the line after a
 /// space, or nothing for an empty line.
 pub fn doc_literal(line: &str) -> Literal {
-    DOC_LITERALS.with_borrow_mut(|(filled_in, literals)| {
-        let now = generation();
-        if *filled_in != now {
-            literals.clear();
-            *filled_in = now;
-        }
+    DOC_LITERALS.with_borrow_mut(|cache| {
+        let literals = this_generation(cache);
         if let Some(literal) = literals.get(line) {
             return literal.clone();
         }

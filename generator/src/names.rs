@@ -584,18 +584,18 @@ mod tests {
         let alphabet = b"aAbZz09 xXyY";
         // Every string of up to five characters over letters of both cases, digits and a
         // space, and some names seen in specs.
-        let mut cases: Vec<String> = vec![String::new()];
+        let mut cases = vec![String::new()];
+        let mut longest = vec![String::new()];
         for _ in 0..5 {
-            let longer: Vec<String> = cases
+            longest = longest
                 .iter()
-                .filter(|case| case.len() == cases.last().map_or(0, String::len))
                 .flat_map(|case| {
                     alphabet
                         .iter()
                         .map(move |c| format!("{case}{}", char::from(*c)))
                 })
                 .collect();
-            cases.extend(longer);
+            cases.extend(longest.iter().cloned());
         }
         cases.extend(
             [
