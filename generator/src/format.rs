@@ -3,7 +3,9 @@
 //! prettyplease, not rustfmt: its output does not change with the toolchain, so
 //! `codegen --check` does not flap.
 
-use crate::emit::{Emitted, Part};
+use proc_macro2::TokenStream;
+
+use crate::emit::{Emitted, Items, Part};
 use crate::error::Error;
 use crate::ir::Gate;
 use crate::{GeneratedFile, Settings};
@@ -12,9 +14,11 @@ pub fn format(emitted: Vec<Emitted>, settings: &Settings) -> Result<Vec<Generate
     let mut files: Vec<GeneratedFile> = emitted
         .into_iter()
         .map(|file| match file {
-            Emitted::Rust { path, tokens } => {
-                gated_file(path, vec![Part::new(&Gate::always(), tokens)], settings)
-            }
+            Emitted::Rust { path, tokens } => gated_file(
+                path,
+                std::iter::once(Part::new(&Gate::always(), tokens)),
+                settings,
+            ),
             Emitted::Gated { path, parts } => gated_file(path, parts, settings),
             Emitted::Module { path, text } => match text {
                 Ok(text) => Ok(GeneratedFile {
@@ -40,14 +44,18 @@ pub fn format(emitted: Vec<Emitted>, settings: &Settings) -> Result<Vec<Generate
 /// printed through [`crate::layout`] (prettyplease's text, mostly without parsing). Each
 /// part is printed alone (prettyplease prints the items of a file one after another, so
 /// the text is the same), and a model's text is remembered for the next crate.
-fn gated_file(path: &str, parts: Vec<Part>, settings: &Settings) -> Result<GeneratedFile, Error> {
+fn gated_file<'a>(
+    path: &str,
+    parts: impl Iterator<Item = Part<'a>>,
+    settings: &Settings,
+) -> Result<GeneratedFile, Error> {
     let mut text = String::new();
     for part in parts {
         if let Some(printed) = &part.printed {
             text.push_str(printed);
             continue;
         }
-        let printed: std::sync::Arc<str> = crate::layout::print(&part.gate, part.items)
+        let printed: std::sync::Arc<str> = print_items(&part.gate, part.items)
             .map_err(|err| Error::Internal {
                 file: path.to_string(),
                 message: format!("emitted tokens do not parse: {err}"),
@@ -67,23 +75,34 @@ fn gated_file(path: &str, parts: Vec<Part>, settings: &Settings) -> Result<Gener
     })
 }
 
+/// A part's items under `gate`, as prettyplease prints them (through layouts).
+fn print_items(gate: &TokenStream, items: Items) -> syn::Result<String> {
+    match items {
+        Items::Tokens(tokens) => crate::layout::print(gate, tokens),
+        Items::Block { header, elements } => crate::layout::print_block(gate, header, elements),
+    }
+}
+
 /// See [`crate::layout_mismatches`].
 pub fn mismatches(emitted: Vec<Emitted>) -> Result<Vec<crate::LayoutMismatch>, Error> {
     let mut found = Vec::new();
     for file in emitted {
         let (path, parts) = match file {
-            Emitted::Rust { path, tokens } => (path, vec![Part::new(&Gate::always(), tokens)]),
+            Emitted::Rust { path, tokens } => (
+                path,
+                Box::new(std::iter::once(Part::new(&Gate::always(), tokens))) as crate::emit::Parts,
+            ),
             Emitted::Gated { path, parts } => (path, parts),
             Emitted::Module { .. } | Emitted::Toml { .. } => continue,
         };
-        for part in parts.into_iter().filter(|part| part.printed.is_none()) {
+        for part in parts.filter(|part| part.printed.is_none()) {
             let internal = |err: syn::Error| Error::Internal {
                 file: path.to_string(),
                 message: format!("emitted tokens do not parse: {err}"),
             };
-            let prettyplease =
-                crate::layout::print_plainly(&part.gate, part.items.clone()).map_err(internal)?;
-            let layouts = crate::layout::print(&part.gate, part.items).map_err(internal)?;
+            let (whole, items) = part.items.twice();
+            let prettyplease = crate::layout::print_plainly(&part.gate, whole).map_err(internal)?;
+            let layouts = print_items(&part.gate, items).map_err(internal)?;
             if layouts != prettyplease {
                 found.push(crate::LayoutMismatch {
                     file: path.to_string(),

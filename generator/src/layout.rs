@@ -50,20 +50,53 @@ const WIDTHS: [usize; 11] = [2, 5, 8, 12, 16, 24, 32, 48, 64, 96, 128];
 /// The text of `items`, each under the attributes in `gate`, as prettyplease prints them.
 /// `Err` when the tokens do not parse, a generator bug.
 pub fn print(gate: &TokenStream, items: TokenStream) -> syn::Result<String> {
-    // prettyplease prints an item's attributes first, each on lines of its own, so the
-    // gate's lines are the same above every item.
     let mut skeleton = Skeleton::default();
-    let mut gate_lines = String::new();
-    if !gate.is_empty() {
-        let attrs = gate.clone().into_iter().collect();
-        print_attrs(&Wrapper::default(), attrs, &mut skeleton, &mut gate_lines)?;
-    }
+    let gate_lines = gate_lines(gate, &mut skeleton)?;
     let mut text = String::new();
     for item in split_items(items.into_iter().collect()) {
         text.push_str(&gate_lines);
         print_piece(&Wrapper::default(), item, &mut skeleton, &mut text)?;
     }
     Ok(text)
+}
+
+/// [`print`] for one impl block, `header { elements }`, whose elements come one by one
+/// (each one or more impl items), each printed before the next is taken.
+pub fn print_block(
+    gate: &TokenStream,
+    header: TokenStream,
+    elements: impl Iterator<Item = TokenStream>,
+) -> syn::Result<String> {
+    let header: Vec<TokenTree> = header.into_iter().collect();
+    let mut elements = elements.filter(|element| !element.is_empty()).peekable();
+    if !matches!(item_body(&header), Some(Body::Impl)) || elements.peek().is_none() {
+        // Not a block whose elements get layouts of their own: printed whole.
+        let body = Group::new(Delimiter::Brace, elements.collect());
+        let item = header.into_iter().chain([TokenTree::Group(body)]);
+        return print(gate, item.collect());
+    }
+    let mut skeleton = Skeleton::default();
+    let mut text = gate_lines(gate, &mut skeleton)?;
+    print_body(
+        &Wrapper::default(),
+        header,
+        Body::Impl,
+        elements,
+        &mut skeleton,
+        &mut text,
+    )?;
+    Ok(text)
+}
+
+/// The lines of the gate's attributes above an item. prettyplease prints an item's
+/// attributes first, each on lines of its own, so they are the same above every item.
+fn gate_lines(gate: &TokenStream, skeleton: &mut Skeleton) -> syn::Result<String> {
+    let mut lines = String::new();
+    if !gate.is_empty() {
+        let attrs = gate.clone().into_iter().collect();
+        print_attrs(&Wrapper::default(), attrs, skeleton, &mut lines)?;
+    }
+    Ok(lines)
 }
 
 /// What prettyplease alone prints for `items` under `gate`: the reference [`print`] is held
@@ -205,9 +238,29 @@ fn print_piece(
     };
     let stream = group.stream();
     drop(group);
+    print_body(
+        wrapper,
+        tokens,
+        body,
+        std::iter::once(stream),
+        skeleton,
+        out,
+    )
+}
+
+/// Prints an item with a body, `header { .. }`: its header's lines above the body's
+/// elements, each a piece of its own. The elements come in `chunks` of whole elements.
+fn print_body(
+    wrapper: &Wrapper,
+    header: Vec<TokenTree>,
+    body: Body,
+    chunks: impl Iterator<Item = TokenStream>,
+    skeleton: &mut Skeleton,
+    out: &mut String,
+) -> syn::Result<()> {
     let start = out.len();
     let dummy_body = ["{", body.dummy_key(), "} "];
-    print_leaf(wrapper, tokens, &dummy_body, skeleton, out)?;
+    print_leaf(wrapper, header, &dummy_body, skeleton, out)?;
     // The header's lines end in `{`, above the dummy element's line and the `}` closing it.
     let indent = wrapper.indent.as_str();
     let open = out[start..]
@@ -222,8 +275,10 @@ fn print_piece(
         .ok_or_else(|| bug("a header is not printed above its body"))?;
     out.truncate(start + open);
     let inside = wrapper.inside(body);
-    for element in split_elements(body, stream.into_iter().collect()) {
-        print_piece(&inside, element, skeleton, out)?;
+    for chunk in chunks {
+        for element in split_elements(body, chunk.into_iter().collect()) {
+            print_piece(&inside, element, skeleton, out)?;
+        }
     }
     out.push_str(indent);
     out.push_str("}\n");
@@ -492,6 +547,12 @@ fn split_body(item: &[TokenTree]) -> Option<Body> {
         });
         return (braces.count() == 1).then_some(Body::Match);
     }
+    item_body(item)
+}
+
+/// The kind of the function, impl, struct or enum that `item` starts, looking past its
+/// attributes and qualifiers; `None` for another item.
+fn item_body(item: &[TokenTree]) -> Option<Body> {
     let mut at = outer_attrs(item);
     if is_punct(item.get(at), '#') {
         return None;

@@ -17,7 +17,7 @@ use crate::names;
 
 /// `client.rs`: imports, credentials and the client, then the operations, each under the
 /// gate of its features.
-pub fn emit_client(api: &Api) -> Vec<Part> {
+pub fn emit_client(api: &Api) -> impl Iterator<Item = Part<'_>> + '_ {
     let imports = names::generated::CLIENT_IMPORTS.iter().map(|(_, path)| {
         let path: syn::Path = syn::parse_str(path).unwrap_or_else(|_| syn::parse_quote!(crate));
         quote!(use #path;)
@@ -30,9 +30,6 @@ pub fn emit_client(api: &Api) -> Vec<Part> {
     let model_uses = model_uses
         .into_iter()
         .map(|(gate, names)| Part::new(gate, quote!(use crate::models::{#(#names),*};)));
-    let credentials = (!api.credentials.is_empty()).then(|| emit_credentials(api));
-    let core = emit_core(api);
-    let verifier = emit_verifier(api);
     let head = Part::new(
         &Gate::always(),
         quote! {
@@ -41,12 +38,16 @@ pub fn emit_client(api: &Api) -> Vec<Part> {
             #(#imports)*
         },
     );
-    let body = Part::new(&Gate::always(), quote!(#credentials #core #verifier));
+    let body = std::iter::once_with(|| {
+        let credentials = (!api.credentials.is_empty()).then(|| emit_credentials(api));
+        let core = emit_core(api);
+        let verifier = emit_verifier(api);
+        Part::new(&Gate::always(), quote!(#credentials #core #verifier))
+    });
     std::iter::once(head)
         .chain(model_uses)
-        .chain(std::iter::once(body))
+        .chain(body)
         .chain(emit_operation_groups(api))
-        .collect()
 }
 
 fn emit_credentials(api: &Api) -> TokenStream {
@@ -783,25 +784,16 @@ fn first_line(doc: &Docs) -> Option<String> {
     })
 }
 
-fn emit_operation(api: &Api, op: &Operation) -> (TokenStream, TokenStream) {
+/// An operation's methods on `Client`: the call, its variants, and the request builder.
+fn operation_methods(api: &Api, op: &Operation) -> TokenStream {
     let method_name = ident(&op.rust_name);
     let request_fn = ident(&op.request_fn);
     let decode_fn = ident(&op.decode_fn);
     let error_enum = ident(&op.error_enum);
     let success = success_type(op);
-    let decoded = decoded_type(op);
     let (params, names) = arguments(op);
     let lifetime = bodies::lifetime(op.body.as_ref());
     let doc = method_docs(op);
-    let decode_errors_doc = if op.documents_429 {
-        "[`Error::Api`] for a documented error status, [`Error::UnexpectedStatus`] for any \
-         other status that is not a documented success, [`Error::Decode`] when the body does \
-         not match the type documented for its status."
-    } else {
-        "[`Error::Api`] for a documented error status, [`Error::RateLimited`] for 429, \
-         [`Error::UnexpectedStatus`] for any other status that is not a documented success, \
-         [`Error::Decode`] when the body does not match the type documented for its status."
-    };
     let gate = gate_attr(&op.gate);
     let allow_deprecated = op.uses_deprecated.then(|| quote!(#[allow(deprecated)]));
     let deprecated = op
@@ -815,8 +807,6 @@ fn emit_operation(api: &Api, op: &Operation) -> (TokenStream, TokenStream) {
             "A token from a `TokenProvider` is not on it: the operation's own methods put it on each attempt.",
         ])
     });
-    let decode_body = emit_decode(op);
-    let enums = emit_body_enums(op);
     let call = call_tokens(api, op);
     let with_response = op.with_response_fn.as_deref().map(ident);
     let body_call = match &with_response {
@@ -853,7 +843,7 @@ fn emit_operation(api: &Api, op: &Operation) -> (TokenStream, TokenStream) {
     });
     let stream = op.stream_fn.as_ref().map(|stream_fn| {
         let stream_fn = ident(stream_fn);
-        let stream_errors = docs::lines_to_attrs(&[decode_errors_doc]);
+        let stream_errors = docs::lines_to_attrs(&[decode_errors_doc(op)]);
         let doc = format!(
             " Like [`Client::{}`], but gives the body of a successful answer as a \
              [`ByteStream`](crate::ByteStream) to read as it arrives, instead of holding it in memory whole.",
@@ -933,16 +923,6 @@ fn emit_operation(api: &Api, op: &Operation) -> (TokenStream, TokenStream) {
         "[`Error::InvalidRequest`] when a value cannot be written into the URL or a header,",
         "or when the operation needs credentials the client was not given.",
     ]);
-    let decode_fn_doc = docs::lines_to_attrs(&[
-        &format!(
-            "Decodes a response to [`Client::{}`]; the status code alone decides how the body is read.",
-            op.rust_name
-        ),
-        "",
-        "# Errors",
-        "",
-        decode_errors_doc,
-    ]);
     let methods = quote! {
         #doc
         #allow_deprecated
@@ -967,7 +947,32 @@ fn emit_operation(api: &Api, op: &Operation) -> (TokenStream, TokenStream) {
             #request_body
         }
     };
-    let items = quote! {
+    methods
+}
+
+/// The items that follow an operation's group: its decoder and the enums of its bodies.
+fn operation_decoder(op: &Operation) -> TokenStream {
+    let decode_fn = ident(&op.decode_fn);
+    let error_enum = ident(&op.error_enum);
+    let decoded = decoded_type(op);
+    let deprecated = op
+        .doc
+        .deprecated
+        .as_deref()
+        .map(|note| quote!(#[deprecated(note = #note)]));
+    let decode_fn_doc = docs::lines_to_attrs(&[
+        &format!(
+            "Decodes a response to [`Client::{}`]; the status code alone decides how the body is read.",
+            op.rust_name
+        ),
+        "",
+        "# Errors",
+        "",
+        decode_errors_doc(op),
+    ]);
+    let decode_body = emit_decode(op);
+    let enums = emit_body_enums(op);
+    quote! {
         #decode_fn_doc
         #deprecated
         pub fn #decode_fn(status: StatusCode, headers: HeaderMap, body: &[u8]) -> Result<#decoded, Error<#error_enum>> {
@@ -975,14 +980,26 @@ fn emit_operation(api: &Api, op: &Operation) -> (TokenStream, TokenStream) {
         }
 
         #enums
-    };
-    (methods, items)
+    }
+}
+
+/// The `# Errors` text of a method that decodes the answer.
+fn decode_errors_doc(op: &Operation) -> &'static str {
+    if op.documents_429 {
+        "[`Error::Api`] for a documented error status, [`Error::UnexpectedStatus`] for any \
+         other status that is not a documented success, [`Error::Decode`] when the body does \
+         not match the type documented for its status."
+    } else {
+        "[`Error::Api`] for a documented error status, [`Error::RateLimited`] for 429, \
+         [`Error::UnexpectedStatus`] for any other status that is not a documented success, \
+         [`Error::Decode`] when the body does not match the type documented for its status."
+    }
 }
 
 /// The operations grouped by their tag (tags in name order, untagged last), each group one
 /// `impl Client` block followed by the group's decoders and body enums, so that an API
 /// with many operations reads as a table of contents.
-fn emit_operation_groups(api: &Api) -> Vec<Part> {
+fn emit_operation_groups(api: &Api) -> impl Iterator<Item = Part<'_>> + '_ {
     let mut groups: std::collections::BTreeMap<(bool, &str), Vec<&Operation>> =
         std::collections::BTreeMap::new();
     for op in &api.operations {
@@ -992,29 +1009,26 @@ fn emit_operation_groups(api: &Api) -> Vec<Part> {
         };
         groups.entry(key).or_default().push(op);
     }
-    let mut parts = Vec::new();
-    for ((untagged, tag), ops) in groups {
+    groups.into_iter().flat_map(move |((untagged, tag), ops)| {
         let doc = if untagged {
             " Operations without a tag.".to_string()
         } else {
             format!(" Operations tagged `{}`.", tag.replace('`', "'"))
         };
-        let (methods, items): (Vec<_>, Vec<_>) =
-            ops.iter().map(|op| emit_operation(api, op)).unzip();
-        parts.push(Part::new(
+        let methods = ops.clone().into_iter().map(|op| operation_methods(api, op));
+        let block = Part::block(
             &Gate::always(),
             quote! {
                 #[doc = #doc]
-                impl Client {
-                    #(#methods)*
-                }
+                impl Client
             },
-        ));
-        for (op, items) in ops.iter().zip(items) {
-            parts.push(Part::new(&op.gate, items));
-        }
-    }
-    parts
+            methods,
+        );
+        let decoders = ops
+            .into_iter()
+            .map(|op| Part::new(&op.gate, operation_decoder(op)));
+        std::iter::once(block).chain(decoders)
+    })
 }
 
 fn errors_doc(op: &Operation) -> String {

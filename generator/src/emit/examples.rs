@@ -4,8 +4,8 @@
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use super::{gate_attr, ident, type_tokens_in};
-use crate::ir::Api;
+use super::{gate_attr, ident, type_tokens_in, Part};
+use crate::ir::{Api, Gate};
 
 /// `tests/examples/main.rs`.
 pub fn emit_root() -> TokenStream {
@@ -18,8 +18,8 @@ pub fn emit_root() -> TokenStream {
     }
 }
 
-/// `tests/examples/round_trips.rs`.
-pub fn emit_examples(api: &Api, crate_ident: &str) -> TokenStream {
+/// `tests/examples/round_trips.rs`: its helpers, then one part per test.
+pub fn emit_examples<'a>(api: &'a Api, crate_ident: &str) -> impl Iterator<Item = Part<'a>> + 'a {
     let crate_ident = ident(crate_ident);
     // Built without the features of every example's type, the helpers go too.
     let helpers = gate_attr(&api.examples_gate);
@@ -27,22 +27,26 @@ pub fn emit_examples(api: &Api, crate_ident: &str) -> TokenStream {
         let gate = gate_attr(gate);
         quote!(#gate use #crate_ident::*;)
     });
-    let tests = api.examples.iter().map(|case| {
+    let root = quote!(#crate_ident);
+    let tests = api.examples.iter().map(move |case| {
         let gate = gate_attr(&case.gate);
         let name = ident(&case.test_name);
-        let ty = type_tokens_in(&case.ty, &quote!(#crate_ident));
+        let ty = type_tokens_in(&case.ty, &root);
         let json = &case.json;
         let doc = format!(" The example at `{}`.", case.pointer);
-        quote! {
-            #[doc = #doc]
-            #[test]
-            #gate
-            fn #name() {
-                round_trip::<#ty>(#json);
-            }
-        }
+        Part::new(
+            &Gate::always(),
+            quote! {
+                #[doc = #doc]
+                #[test]
+                #gate
+                fn #name() {
+                    round_trip::<#ty>(#json);
+                }
+            },
+        )
     });
-    quote! {
+    let head = quote! {
         //! One test per example; see the crate root.
 
         #helpers
@@ -74,7 +78,6 @@ pub fn emit_examples(api: &Api, crate_ident: &str) -> TokenStream {
                 (a, b) => a == b,
             }
         }
-
-        #(#tests)*
-    }
+    };
+    std::iter::once(Part::new(&Gate::always(), head)).chain(tests)
 }

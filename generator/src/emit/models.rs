@@ -12,7 +12,7 @@ use crate::ir::{
 };
 
 /// `models.rs`: its imports, then one part per model, under the model's gate.
-pub fn emit_models(api: &Api) -> Vec<Part> {
+pub fn emit_models(api: &Api) -> impl Iterator<Item = Part<'_>> + '_ {
     let import = |piece: Piece, item: TokenStream| {
         api.runtime
             .has(piece)
@@ -60,7 +60,6 @@ pub fn emit_models(api: &Api) -> Vec<Part> {
                     },
                 }),
         )
-        .collect()
 }
 
 fn emit_model(model: &Model) -> TokenStream {
