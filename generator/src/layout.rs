@@ -1517,4 +1517,42 @@ mod tests {
             }
         });
     }
+
+    #[test]
+    fn a_block_whose_elements_come_one_by_one_prints_as_the_whole_block() {
+        let gate = quote!(#[cfg(feature = "contacts")]);
+        let header = quote! {
+            #[doc = " Operations tagged `Contacts`."]
+            impl Client
+        };
+        let methods = [
+            quote! {
+                #[doc = " Gets a contact."]
+                pub async fn get_contact(&self, contact_id: &str) -> Result<Contact, Error<GetContactError>> {
+                    let request = self.get_contact_request(contact_id)?;
+                    self.send(request, decode_get_contact).await
+                }
+            },
+            quote!(),
+            quote! {
+                pub fn delete_contact_request(&self, id: &str) -> Result<reqwest::Request, Error<DeleteContactError>> { todo!() }
+                pub fn x(&self) {}
+            },
+        ];
+        let whole = quote!(#header { #(#methods)* });
+        let expected = print_plainly(&gate, whole).unwrap();
+        let printed = print_block(&gate, header.clone(), methods.clone().into_iter()).unwrap();
+        assert_eq!(printed, expected);
+
+        // A block with no elements, and an item that is no impl, are printed whole.
+        let empty = print_block(&gate, header.clone(), std::iter::empty()).unwrap();
+        assert_eq!(empty, print_plainly(&gate, quote!(#header {})).unwrap());
+        let function = quote!(pub fn get());
+        let body = quote!(let x = 1;);
+        let printed = print_block(&gate, function.clone(), std::iter::once(body.clone())).unwrap();
+        assert_eq!(
+            printed,
+            print_plainly(&gate, quote!(#function { #body })).unwrap()
+        );
+    }
 }

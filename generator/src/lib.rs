@@ -5,7 +5,7 @@
 //! (to the [`ir`], deciding everything; what a schema means comes from [`shape`]) → `emit`
 //! (`quote!`; the runtime modules are their source text with the crate's gates applied) →
 //! `format` (prettyplease's text, mostly through layouts it printed for pieces of the same
-//! shape). The library returns files as data; writing them is the caller's job (see the
+//! shape). Emit hands format a file's parts one at a time, as format prints them. The library returns files as data; writing them is the caller's job (see the
 //! `xtask` crate).
 //!
 //! ```no_run
