@@ -10,7 +10,7 @@ mod models;
 pub(crate) mod runtime;
 mod webhooks;
 
-use proc_macro2::{Delimiter, Group, Ident, Span, TokenStream, TokenTree};
+use proc_macro2::{Ident, Span, TokenStream};
 use quote::quote;
 
 use crate::ir::{Api, Gate, Piece, TypeRef};
@@ -145,27 +145,6 @@ pub enum Items<'a> {
         header: TokenStream,
         elements: Box<dyn Iterator<Item = TokenStream> + 'a>,
     },
-}
-
-impl Items<'_> {
-    /// The items as one stream, and the items again: to print them two ways (a block's
-    /// elements can be taken only once).
-    pub fn twice(self) -> (TokenStream, Items<'static>) {
-        match self {
-            Items::Tokens(tokens) => (tokens.clone(), Items::Tokens(tokens)),
-            Items::Block { header, elements } => {
-                let elements: Vec<TokenStream> = elements.collect();
-                let mut whole = header.clone();
-                let body = Group::new(Delimiter::Brace, elements.iter().cloned().collect());
-                whole.extend([TokenTree::Group(body)]);
-                let block = Items::Block {
-                    header,
-                    elements: Box::new(elements.into_iter()),
-                };
-                (whole, block)
-            }
-        }
-    }
 }
 
 /// The `cfg` predicate of a gate: `feature = "a"`, `any(feature = "a", ...)`, or `all()`

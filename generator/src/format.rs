@@ -5,7 +5,7 @@
 
 use proc_macro2::TokenStream;
 
-use crate::emit::{Emitted, Items, Part};
+use crate::emit::{Emitted, Items, Part, Parts};
 use crate::error::Error;
 use crate::ir::Gate;
 use crate::{GeneratedFile, Settings};
@@ -14,11 +14,7 @@ pub fn format(emitted: Vec<Emitted>, settings: &Settings) -> Result<Vec<Generate
     let mut files: Vec<GeneratedFile> = emitted
         .into_iter()
         .map(|file| match file {
-            Emitted::Rust { path, tokens } => gated_file(
-                path,
-                std::iter::once(Part::new(&Gate::always(), tokens)),
-                settings,
-            ),
+            Emitted::Rust { path, tokens } => gated_file(path, whole_file(tokens), settings),
             Emitted::Gated { path, parts } => gated_file(path, parts, settings),
             Emitted::Module { path, text } => match text {
                 Ok(text) => Ok(GeneratedFile {
@@ -75,6 +71,28 @@ fn gated_file<'a>(
     })
 }
 
+/// A file emitted whole, as one part that every build compiles.
+fn whole_file<'a>(tokens: TokenStream) -> Parts<'a> {
+    Box::new(std::iter::once(Part::new(&Gate::always(), tokens)))
+}
+
+/// The items as one stream, and the items again: to print them two ways (a block's
+/// elements can be taken only once).
+fn twice(items: Items) -> (TokenStream, Items<'static>) {
+    match items {
+        Items::Tokens(tokens) => (tokens.clone(), Items::Tokens(tokens)),
+        Items::Block { header, elements } => {
+            let elements: Vec<TokenStream> = elements.collect();
+            let whole = crate::layout::block_item(header.clone(), elements.iter().cloned());
+            let block = Items::Block {
+                header,
+                elements: Box::new(elements.into_iter()),
+            };
+            (whole, block)
+        }
+    }
+}
+
 /// A part's items under `gate`, as prettyplease prints them (through layouts).
 fn print_items(gate: &TokenStream, items: Items) -> syn::Result<String> {
     match items {
@@ -88,10 +106,7 @@ pub fn mismatches(emitted: Vec<Emitted>) -> Result<Vec<crate::LayoutMismatch>, E
     let mut found = Vec::new();
     for file in emitted {
         let (path, parts) = match file {
-            Emitted::Rust { path, tokens } => (
-                path,
-                Box::new(std::iter::once(Part::new(&Gate::always(), tokens))) as crate::emit::Parts,
-            ),
+            Emitted::Rust { path, tokens } => (path, whole_file(tokens)),
             Emitted::Gated { path, parts } => (path, parts),
             Emitted::Module { .. } | Emitted::Toml { .. } => continue,
         };
@@ -100,7 +115,7 @@ pub fn mismatches(emitted: Vec<Emitted>) -> Result<Vec<crate::LayoutMismatch>, E
                 file: path.to_string(),
                 message: format!("emitted tokens do not parse: {err}"),
             };
-            let (whole, items) = part.items.twice();
+            let (whole, items) = twice(part.items);
             let prettyplease = crate::layout::print_plainly(&part.gate, whole).map_err(internal)?;
             let layouts = print_items(&part.gate, items).map_err(internal)?;
             if layouts != prettyplease {

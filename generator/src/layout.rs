@@ -71,9 +71,7 @@ pub fn print_block(
     let mut elements = elements.filter(|element| !element.is_empty()).peekable();
     if !matches!(item_body(&header), Some(Body::Impl)) || elements.peek().is_none() {
         // Not a block whose elements get layouts of their own: printed whole.
-        let body = Group::new(Delimiter::Brace, elements.collect());
-        let item = header.into_iter().chain([TokenTree::Group(body)]);
-        return print(gate, item.collect());
+        return print(gate, block_item(header, elements));
     }
     let mut skeleton = Skeleton::default();
     let mut text = gate_lines(gate, &mut skeleton)?;
@@ -86,6 +84,15 @@ pub fn print_block(
         &mut text,
     )?;
     Ok(text)
+}
+
+/// The item `header { elements }`, as one stream.
+pub fn block_item(
+    header: impl IntoIterator<Item = TokenTree>,
+    elements: impl IntoIterator<Item = TokenStream>,
+) -> TokenStream {
+    let body = Group::new(Delimiter::Brace, elements.into_iter().collect());
+    header.into_iter().chain([TokenTree::Group(body)]).collect()
 }
 
 /// The lines of the gate's attributes above an item. prettyplease prints an item's

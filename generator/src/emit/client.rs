@@ -796,11 +796,7 @@ fn operation_methods(api: &Api, op: &Operation) -> TokenStream {
     let doc = method_docs(op);
     let gate = gate_attr(&op.gate);
     let allow_deprecated = op.uses_deprecated.then(|| quote!(#[allow(deprecated)]));
-    let deprecated = op
-        .doc
-        .deprecated
-        .as_deref()
-        .map(|note| quote!(#[deprecated(note = #note)]));
+    let deprecated = docs::deprecated(&op.doc);
     let request_body = emit_request(api, op);
     let provider_note = (api.runtime.has(Piece::TokenProvider) && !op.security.is_empty()).then(|| {
         docs::lines_to_attrs(&[
@@ -955,11 +951,7 @@ fn operation_decoder(op: &Operation) -> TokenStream {
     let decode_fn = ident(&op.decode_fn);
     let error_enum = ident(&op.error_enum);
     let decoded = decoded_type(op);
-    let deprecated = op
-        .doc
-        .deprecated
-        .as_deref()
-        .map(|note| quote!(#[deprecated(note = #note)]));
+    let deprecated = docs::deprecated(&op.doc);
     let decode_fn_doc = docs::lines_to_attrs(&[
         &format!(
             "Decodes a response to [`Client::{}`]; the status code alone decides how the body is read.",

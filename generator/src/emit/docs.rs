@@ -14,10 +14,14 @@ const INLINE_EXAMPLE_LIMIT: usize = 80;
 /// wrote itself, used as is; and `#[deprecated]` when the API deprecates the item.
 pub fn attrs(docs: &Docs, extra: &[String]) -> TokenStream {
     let mut attrs = lines_to_attrs(&lines(docs, extra));
-    if let Some(note) = docs.deprecated.as_deref() {
-        attrs.extend(quote!(#[deprecated(note = #note)]));
-    }
+    attrs.extend(deprecated(docs));
     attrs
+}
+
+/// `#[deprecated]` for an item the API deprecates.
+pub fn deprecated(docs: &Docs) -> Option<TokenStream> {
+    let note = docs.deprecated.as_deref()?;
+    Some(quote!(#[deprecated(note = #note)]))
 }
 
 pub fn lines_to_attrs<S: AsRef<str>>(lines: &[S]) -> TokenStream {
